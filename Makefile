@@ -1,0 +1,51 @@
+# The book's plain targets. `make test` and `make book` work on a fresh clone: they create
+# .venv and install the pinned requirements and the package first.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+BOOK   := _build/html/index.html
+
+.PHONY: help env test lint unit notebooks check-notebooks nbmake book clean benchmark budget
+
+help:
+	@echo "make test       lint, unit tests, notebook pairing check, every chapter executed (nbmake)"
+	@echo "make book       build the HTML book with every chapter executed, warnings as errors"
+	@echo "make notebooks  regenerate chapters/*.ipynb from the chapters/*.md sources"
+	@echo "make benchmark  time the from-scratch LSTM against nn.LSTM"
+	@echo "make budget     run every chapter in a fresh kernel; report wall time and peak memory"
+	@echo "make clean      remove the built book"
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+env: $(STAMP)
+
+lint: env
+	$(PY) -m ruff check .
+
+unit: env
+	$(PY) -m pytest -q tests
+
+nbmake: env
+	$(PY) -m pytest -q --nbmake --nbmake-timeout=300 chapters
+
+test: lint unit nbmake
+
+notebooks: env
+	$(VENV)/bin/jupytext --to ipynb chapters/*.md
+
+book: env
+	$(VENV)/bin/jupyter-book build . -W --keep-going
+	@echo "The book is at $(CURDIR)/$(BOOK)"
+
+benchmark: env
+	$(PY) tools/benchmark_cells.py
+
+budget: env
+	$(PY) tools/budget.py
+
+clean:
+	rm -rf _build

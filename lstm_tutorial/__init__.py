@@ -1,0 +1,35 @@
+"""Shared code for the book *LSTM, step by step*.
+
+Recurrent cells written from scratch, each checked against ``torch.nn``; a loop that runs
+them along a sequence; and the small tools the chapters share (windows, training, figures).
+"""
+
+from .book import glue
+from .cell import RecurrentCell
+from .coupled import CoupledLSTMCell
+from .gru import GRUCell
+from .lstm import LSTMCell
+from .model import SequenceModel
+from .peephole import PeepholeLSTMCell
+from .rnn import RNNCell
+from .training import reproducible, train
+from .unroll import record_gates, unroll
+from .windows import sliding_windows
+
+__all__ = [
+    "CoupledLSTMCell",
+    "GRUCell",
+    "LSTMCell",
+    "PeepholeLSTMCell",
+    "RNNCell",
+    "RecurrentCell",
+    "SequenceModel",
+    "glue",
+    "record_gates",
+    "reproducible",
+    "sliding_windows",
+    "train",
+    "unroll",
+]
+
+__version__ = "0.1.0"

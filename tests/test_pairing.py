@@ -1,0 +1,38 @@
+"""Each chapter's .ipynb is exactly what its .md source generates, with no outputs."""
+
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+
+CHAPTERS = Path(__file__).resolve().parent.parent / "chapters"
+SOURCES = sorted(CHAPTERS.glob("*.md"))
+
+
+def test_there_are_chapters():
+    assert SOURCES, f"no chapter sources in {CHAPTERS}"
+
+
+@pytest.mark.parametrize("md", SOURCES, ids=lambda p: p.name)
+def test_notebook_matches_its_source(md):
+    ipynb = md.with_suffix(".ipynb")
+    assert ipynb.exists(), f"{ipynb.name} is missing: run `make notebooks`"
+    expected = jupytext.read(md)
+    actual = nbformat.read(ipynb, as_version=4)
+    want = [(c.cell_type, c.source, dict(c.metadata)) for c in expected.cells]
+    got = [(c.cell_type, c.source, dict(c.metadata)) for c in actual.cells]
+    assert got == want, f"{ipynb.name} differs from {md.name}: run `make notebooks`"
+
+
+@pytest.mark.parametrize("md", SOURCES, ids=lambda p: p.name)
+def test_notebook_has_no_outputs(md):
+    nb = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert not cell.outputs and cell.execution_count is None, f"{md.with_suffix('.ipynb').name} has outputs"
+
+
+@pytest.mark.parametrize("nb", sorted(CHAPTERS.glob("*.ipynb")), ids=lambda p: p.name)
+def test_every_notebook_has_a_source(nb):
+    assert nb.with_suffix(".md").exists(), f"{nb.name} has no .md source; the .md is the only hand-edited file"

@@ -1,0 +1,120 @@
+"""Gate recording, the coupled cell's convex mix, the training loop and the diagrams."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest  # noqa: E402
+import torch  # noqa: E402
+from matplotlib.patches import FancyBboxPatch  # noqa: E402
+
+from lstm_tutorial import (  # noqa: E402
+    CoupledLSTMCell,
+    GRUCell,
+    LSTMCell,
+    RNNCell,
+    SequenceModel,
+    diagrams,
+    record_gates,
+    reproducible,
+    train,
+    unroll,
+)
+
+
+def test_recorded_gates_rebuild_the_states():
+    cell = LSTMCell(3, 4).double()
+    x = torch.randn(2, 6, 3, dtype=torch.float64)
+    with record_gates(cell) as g:
+        out, (h_n, c_n) = unroll(cell, x)
+    assert set(g) == {"i", "f", "g", "o", "c", "h"}
+    assert all(v.shape == (2, 6, 4) for v in g.values())
+    torch.testing.assert_close(g["h"], out)
+    # the recorded gates satisfy the cell-state equation at every step
+    c_prev = torch.cat([torch.zeros(2, 1, 4, dtype=torch.float64), g["c"][:, :-1]], dim=1)
+    torch.testing.assert_close(g["c"], g["f"] * c_prev + g["i"] * g["g"])
+    torch.testing.assert_close(g["h"], g["o"] * torch.tanh(g["c"]))
+    assert not g["f"].requires_grad
+    assert cell._trace is None  # recording stops with the block
+
+
+def test_gru_records_its_own_gates():
+    cell = GRUCell(3, 4)
+    with record_gates(cell) as g:
+        unroll(cell, torch.randn(2, 5, 3))
+    assert set(g) == {"r", "z", "n", "h"}
+
+
+def test_no_nested_recording():
+    cell = RNNCell(2, 2)
+    with record_gates(cell), pytest.raises(ValueError, match="already being recorded"):
+        with record_gates(cell):
+            pass
+
+
+def test_coupled_cell_state_is_a_convex_mix():
+    cell = CoupledLSTMCell(3, 5).double()
+    x = 3 * torch.randn(4, 20, 3, dtype=torch.float64)
+    with record_gates(cell) as g:
+        unroll(cell, x)
+    torch.testing.assert_close(g["i"], 1 - g["f"])
+    # a convex mix of values in [-1, 1] (candidates, starting from zero) never leaves [-1, 1]
+    assert g["c"].abs().max() <= 1.0
+
+
+def test_forget_bias_sets_only_the_forget_block():
+    cell = LSTMCell(2, 3, forget_bias=3.0)
+    assert torch.all(cell.bias[3:6] == 3.0)
+    assert torch.all(cell.bias[:3].abs() < 1) and torch.all(cell.bias[6:].abs() < 1)
+
+
+def test_training_learns_and_repeats_itself():
+    def make_batch(g):
+        x = torch.randint(0, 2, (16, 8, 1), generator=g).float()
+        return x, x  # echo the current input: learnable by anything
+
+    def run():
+        reproducible(0)
+        model = SequenceModel(RNNCell(1, 4), 1)
+        return train(model, make_batch, torch.nn.functional.binary_cross_entropy_with_logits, 60, log_every=30)
+
+    first, second = run(), run()
+    assert first == second
+    assert sum(first[-10:]) / 10 < 0.5 * first[0]
+
+
+def test_training_prints_progress(capsys):
+    model = SequenceModel(RNNCell(1, 2), 1, readout="last")
+    train(model, lambda g: (torch.randn(4, 3, 1, generator=g), torch.zeros(4, 1)),
+          torch.nn.functional.mse_loss, 4, log_every=2, name="demo")
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[2] for line in lines] == ["2/4", "4/4"]
+
+
+def test_bad_training_arguments():
+    with pytest.raises(ValueError, match="steps must be a positive int, got 0"):
+        train(SequenceModel(RNNCell(1, 2), 1), None, None, 0)
+    with pytest.raises(ValueError, match="readout must be 'all' or 'last', got 'first'"):
+        SequenceModel(RNNCell(1, 2), 1, readout="first")
+
+
+def test_unrolled_diagram_has_one_cell_per_step():
+    ax = diagrams.draw_unrolled(steps=3)
+    boxes = [p for p in ax.patches if isinstance(p, FancyBboxPatch)]
+    assert len(boxes) == 3
+    labels = {t.get_text() for t in ax.texts}
+    assert {"$x_{0}$", "$x_{2}$", "$h_{1}$"} <= labels
+
+
+def test_unrolled_diagram_with_ellipsis_ends_at_t():
+    ax = diagrams.draw_unrolled(steps=5)
+    labels = {t.get_text() for t in ax.texts}
+    assert "$x_{t}$" in labels and "$\\cdots$" in labels
+    assert len([p for p in ax.patches if isinstance(p, FancyBboxPatch)]) == 4
+
+
+def test_loop_diagram_has_the_feedback_arrow():
+    ax = diagrams.draw_rnn_loop()
+    labels = {t.get_text() for t in ax.texts}
+    assert {"$x_t$", "$h_t$", "$A$"} <= labels
+    assert any("h_{t-1}" in t for t in labels)
