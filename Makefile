@@ -38,7 +38,7 @@ notebooks: env
 	$(VENV)/bin/jupytext --to ipynb chapters/*.md
 
 book: env
-	$(VENV)/bin/jupyter-book build . -W --keep-going
+	$(VENV)/bin/jupyter-book build . --all -W --keep-going
 	@echo "The book is at $(CURDIR)/$(BOOK)"
 
 benchmark: env

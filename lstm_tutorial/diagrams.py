@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.path import Path
 
 CELL_COLOUR = "#cfe8cf"
 INPUT_COLOUR = "#fde2b5"
 OUTPUT_COLOUR = "#cfe0f5"
 LINE_COLOUR = "#333333"
+LOOP_COLOUR = "#b03030"
 
 
 def _axes(ax, size):
@@ -51,21 +53,21 @@ def _arrow(ax, start, end, rad=0.0, label=None, label_at=None):
 
 def draw_rnn_loop(ax=None, cell_label="$A$"):
     """A recurrent cell with its loop: ``x_t`` in, ``h_t`` out, and ``h_t`` fed back in."""
-    ax = _axes(ax, (3.2, 3.6))
+    ax = _axes(ax, (3.8, 3.6))
     _box(ax, 0, 0, cell_label)
     _node(ax, 0, -1.6, "$x_t$", INPUT_COLOUR)
     _node(ax, 0, 1.6, "$h_t$", OUTPUT_COLOUR)
     _arrow(ax, (0, -1.28), (0, -0.5))
     _arrow(ax, (0, 0.5), (0, 1.28))
-    # the loop: out of the right side, round, and back into the left side
-    ax.add_patch(
-        FancyArrowPatch(
-            (0.65, 0.15), (-0.65, 0.15), arrowstyle="-|>", mutation_scale=14, linewidth=1.5,
-            color="#b03030", connectionstyle="arc,angleA=0,angleB=180,armA=40,armB=40,rad=18",
-        )
+    # the loop: out of the box's right side and back into it, bulging to the right
+    loop = Path(
+        [(0.65, 0.22), (1.75, 1.0), (1.75, -1.0), (0.65, -0.22)],
+        [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4],
     )
-    ax.text(1.45, 0.95, "$h_{t-1}$\nnext step", ha="center", va="center", fontsize=10, color="#b03030")
-    ax.set_xlim(-1.9, 2.1)
+    ax.add_patch(FancyArrowPatch(path=loop, arrowstyle="-|>", mutation_scale=14, linewidth=1.8, color=LOOP_COLOUR))
+    ax.text(1.55, 0.0, "$h_{t-1}$", ha="left", va="center", fontsize=12, color=LOOP_COLOUR)
+    ax.text(1.3, -0.8, "the state, kept\nfor the next step", ha="left", va="center", fontsize=9, color=LOOP_COLOUR)
+    ax.set_xlim(-1.2, 2.9)
     ax.set_ylim(-2.1, 2.1)
     return ax
 

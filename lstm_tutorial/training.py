@@ -9,19 +9,17 @@ import numpy as np
 import torch
 
 
-def reproducible(seed: int = 0, threads: int = 1) -> torch.Generator:
+def reproducible(seed: int = 0, threads: int = 1) -> None:
     """Seed Python, NumPy and torch, and use ``threads`` CPU threads.
 
     One thread is the default: the book's models are tiny, and on a small machine a second
     thread makes each step slower and its timing erratic rather than faster.
-    Returns a ``torch.Generator`` seeded with ``seed`` for data that should not depend on
-    how many random numbers the model's initialisation drew.
+    (Data is drawn from generators of its own, seeded separately: see ``train``.)
     """
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
     torch.set_num_threads(threads)
-    return torch.Generator().manual_seed(seed)
 
 
 def train(

@@ -36,3 +36,16 @@ def test_notebook_has_no_outputs(md):
 @pytest.mark.parametrize("nb", sorted(CHAPTERS.glob("*.ipynb")), ids=lambda p: p.name)
 def test_every_notebook_has_a_source(nb):
     assert nb.with_suffix(".md").exists(), f"{nb.name} has no .md source; the .md is the only hand-edited file"
+
+
+@pytest.mark.parametrize("md", SOURCES, ids=lambda p: p.name)
+def test_code_fits_the_page(md):
+    """The book's code column shows about 80 characters; a longer line scrolls out of sight."""
+    long = [
+        line
+        for cell in jupytext.read(md).cells
+        if cell.cell_type == "code"
+        for line in cell.source.splitlines()
+        if len(line) > 80
+    ]
+    assert not long, f"{md.name} has code lines over 80 characters: {long}"
