@@ -7,7 +7,8 @@ chapter can place two drawings side by side.
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.colors import to_rgba
+from matplotlib.patches import Ellipse, FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path
 
 CELL_COLOUR = "#cfe8cf"
@@ -15,6 +16,23 @@ INPUT_COLOUR = "#fde2b5"
 OUTPUT_COLOUR = "#cfe0f5"
 LINE_COLOUR = "#333333"
 LOOP_COLOUR = "#b03030"
+LAYER_COLOUR = "#fff2a8"  # a neural-network layer (weights, then a nonlinearity)
+POINTWISE_COLOUR = "#f7c6d9"  # a pointwise operation (no weights)
+HIGHLIGHT_COLOUR = "#d1421b"  # the path a chapter is talking about
+FADED_COLOUR = "#bdbdbd"  # everything else, when something is highlighted
+
+LAYER_W, LAYER_H = 1.05, 0.72  # outside size of a layer box, outline included
+OP_R, OP_TANH_W = 0.27, 1.05  # radius of a pointwise circle; width of the pointwise tanh
+
+# What each ``highlight`` of draw_lstm_module covers, by element name (see its docstring).
+_CELL_LINE = {"c_in", "forget_x", "c_mid", "add", "c_out"}
+LSTM_HIGHLIGHTS = {
+    "cell_state": frozenset(_CELL_LINE),
+    "forget": frozenset({"layer_f", "f_t", "forget_x"}),
+    "input": frozenset({"layer_i", "i_t", "layer_g", "g_t", "input_x"}),
+    "update": frozenset(_CELL_LINE | {"ig"}),
+    "output": frozenset({"layer_o", "o_t", "c_to_tanh", "tanh_c", "tanh_out", "output_x", "h_out", "h_up"}),
+}
 
 
 def _axes(ax, size):
@@ -25,19 +43,46 @@ def _axes(ax, size):
     return ax
 
 
-def _box(ax, x, y, label, w=1.2, h=0.9, colour=CELL_COLOUR):
+def _look(emphasis, linewidth=1.5):
+    """Outline colour, line width and fill opacity: ``emphasis`` None is plain, True highlighted, False faded."""
+    if emphasis is None:
+        return LINE_COLOUR, linewidth, 1.0
+    if emphasis:
+        return HIGHLIGHT_COLOUR, linewidth + 1.3, 1.0
+    return FADED_COLOUR, linewidth * 0.8, 0.35
+
+
+def _dark_unless_faded(emphasis):
+    """Text inside a shape stays dark when the shape is highlighted: its outline carries the highlight."""
+    return False if emphasis is False else None
+
+
+def _text(ax, x, y, label, emphasis=None, fontsize=12, **kw):
+    colour = _look(emphasis)[0]
+    return ax.text(x, y, label, fontsize=fontsize, color=colour, **{"ha": "center", "va": "center", **kw})
+
+
+def _box(ax, x, y, label, w=1.2, h=0.9, colour=CELL_COLOUR, *, emphasis=None, fontsize=15, rounding=0.15, gid=None):
+    """A rounded box centred on (x, y); with its padding its outline spans ``w + 0.1`` by ``h + 0.1``."""
+    edge, lw, alpha = _look(emphasis)
     ax.add_patch(
         FancyBboxPatch(
-            (x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.05,rounding_size=0.15",
-            facecolor=colour, edgecolor=LINE_COLOUR, linewidth=1.5,
+            (x - w / 2, y - h / 2), w, h, boxstyle=f"round,pad=0.05,rounding_size={rounding}",
+            facecolor=to_rgba(colour, alpha), edgecolor=edge, linewidth=lw, gid=gid, zorder=2,
         )
     )
-    ax.text(x, y, label, ha="center", va="center", fontsize=15)
+    if label:
+        _text(ax, x, y, label, _dark_unless_faded(emphasis), fontsize=fontsize, gid=gid)
 
 
-def _node(ax, x, y, label, colour, r=0.32):
-    ax.add_patch(plt.Circle((x, y), r, facecolor=colour, edgecolor=LINE_COLOUR, linewidth=1.2))
-    ax.text(x, y, label, ha="center", va="center", fontsize=12)
+def _node(ax, x, y, label, colour, r=0.32, *, width=None, emphasis=None, fontsize=12, gid=None):
+    """A circle of radius ``r`` (an ellipse ``width`` wide, if given) with a label inside."""
+    edge, lw, alpha = _look(emphasis, 1.2)
+    ax.add_patch(
+        Ellipse((x, y), width or 2 * r, 2 * r, facecolor=to_rgba(colour, alpha), edgecolor=edge, linewidth=lw,
+                gid=gid, zorder=3)
+    )
+    _text(ax, x, y, label, _dark_unless_faded(emphasis), fontsize=fontsize, gid=gid)
 
 
 def _arrow(ax, start, end, rad=0.0, label=None, label_at=None):
@@ -98,3 +143,231 @@ def draw_unrolled(steps: int = 4, ax=None, cell_label="$A$", show_ellipsis: bool
     ax.set_xlim(-1.0, (steps - 1) * spacing + 1.0)
     ax.set_ylim(-2.1, 2.1)
     return ax
+
+
+# ---------------------------------------------------------------------------------------------
+# Inside the cell: the repeating modules of a plain RNN and of an LSTM, in the notation of
+# draw_notation (yellow boxes are layers, pink circles pointwise operations).
+
+
+def _rounded(points, radius):
+    """Vertices and codes of the polyline through ``points``, its interior corners rounded off."""
+    verts, codes = [points[0]], [Path.MOVETO]
+    for prev, corner, nxt in zip(points, points[1:], points[2:], strict=False):
+        ends = []
+        for other in (prev, nxt):
+            dx, dy = other[0] - corner[0], other[1] - corner[1]
+            length = (dx * dx + dy * dy) ** 0.5
+            r = min(radius, length / 2)
+            ends.append((corner[0] + dx / length * r, corner[1] + dy / length * r))
+        verts += [ends[0], corner, ends[1]]
+        codes += [Path.LINETO, Path.CURVE3, Path.CURVE3]
+    return verts + [points[-1]], codes + [Path.LINETO]
+
+
+def _line(ax, *points, arrow=True, emphasis=None, gid=None, radius=0.3):
+    """A line through ``points`` with rounded corners; its arrowhead's tip is the last point."""
+    colour, lw, _ = _look(emphasis)
+    ax.add_patch(
+        FancyArrowPatch(
+            path=Path(*_rounded(points, radius)), arrowstyle="-|>" if arrow else "-", mutation_scale=9 + 2 * lw,
+            linewidth=lw, color=colour, joinstyle="round", capstyle="butt", gid=gid, zorder=1.5 if emphasis else 1,
+        )
+    )
+
+
+def _layer(ax, x, y, label=None, emphasis=None, gid=None):
+    """A neural-network layer: a yellow box ``LAYER_W`` by ``LAYER_H``, outline included."""
+    fontsize = 15 if label and len(label) == 1 else 11
+    _box(ax, x, y, label, LAYER_W - 0.1, LAYER_H - 0.1, LAYER_COLOUR, emphasis=emphasis, fontsize=fontsize,
+         rounding=0.08, gid=gid)
+
+
+def _pointwise(ax, x, y, label, emphasis=None, gid=None):
+    """A pointwise operation: a pink circle of radius ``OP_R`` (an ellipse ``OP_TANH_W`` wide for a word)."""
+    wide = len(label) > 1
+    _node(ax, x, y, label, POINTWISE_COLOUR, OP_R, width=OP_TANH_W if wide else None, emphasis=emphasis,
+          fontsize=10 if wide else 14, gid=gid)
+
+
+def _module(ax, width, height):
+    """The rounded rectangle standing for one time step, from (0, 0) to (width, height)."""
+    ax.add_patch(
+        FancyBboxPatch((0, 0), width, height, boxstyle="round,pad=0,rounding_size=0.45",
+                       facecolor=CELL_COLOUR, edgecolor=LINE_COLOUR, linewidth=1.2, zorder=0, gid="module")
+    )
+
+
+def _inputs(ax, hy, x_at, merge_at, emphasis=None):
+    """``h_{t-1}`` in from the left and ``x_t`` up from below, merging (concatenated) at ``(merge_at, hy)``."""
+    _text(ax, -1.35, hy, "$h_{t-1}$", emphasis, fontsize=13, ha="right")
+    _line(ax, (-1.2, hy), (merge_at, hy), arrow=False, emphasis=emphasis, gid="h_in")
+    _node(ax, x_at, -1.2, "$x_t$", INPUT_COLOUR, emphasis=emphasis, gid="x_in")
+    _line(ax, (x_at, -0.88), (x_at, hy), (merge_at, hy), arrow=False, emphasis=emphasis, gid="x_in", radius=0.4)
+
+
+def _outputs(ax, split, right_y, right_end, top, cross_y=None, emphasis=None):
+    """``h_t`` copied at ``split``: one copy bends up to a node at height ``top``; the other runs on
+    to the right along ``right_y`` to ``right_end`` (the caller draws that one, through ``split``).
+
+    ``cross_y`` is the height of a line the upward branch passes under (drawn with a gap there).
+    """
+    x, y = split
+    _text(ax, right_end + 0.15, right_y, "$h_t$", emphasis, fontsize=13, ha="left")
+    _node(ax, x, top, "$h_t$", OUTPUT_COLOUR, emphasis=emphasis, gid="h_up")
+    bend = [(x - 0.3, y), (x, y)]  # leaves the line it splits from with a rounded corner
+    if cross_y is None:
+        _line(ax, *bend, (x, top - 0.32), emphasis=emphasis, gid="h_up")
+        return
+    _line(ax, *bend, (x, cross_y - 0.2), arrow=False, emphasis=emphasis, gid="h_up")
+    _line(ax, (x, cross_y + 0.2), (x, top - 0.32), emphasis=emphasis, gid="h_up")
+
+
+def _finish(ax, xlim, ylim):
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    return ax
+
+
+def draw_rnn_module(ax=None):
+    """The repeating module of a plain RNN: one ``tanh`` layer.
+
+    ``h_{t-1}`` comes in from the left and ``x_t`` from below; the two are concatenated (the lines
+    merge), go through the yellow ``tanh`` layer, and the result ``h_t`` is copied (the line splits):
+    out to the right, to the next step, and up, as this step's output.
+    """
+    ax = _axes(ax, (5.6, 4.1))
+    hy, layer_x, layer_y, split_y, split_x = 0.9, 3.0, 2.1, 3.25, 4.8
+    _module(ax, 6.0, 4.2)
+    _inputs(ax, hy, x_at=1.0, merge_at=1.5)
+    _line(ax, (1.5, hy), (layer_x, hy), (layer_x, layer_y - LAYER_H / 2))
+    _layer(ax, layer_x, layer_y, "tanh")
+    _line(ax, (layer_x, layer_y + LAYER_H / 2), (layer_x, split_y), (split_x - 0.3, split_y), arrow=False)
+    _line(ax, (split_x - 0.3, split_y), (split_x, split_y), (split_x, hy), (7.2, hy), gid="h_out")
+    _outputs(ax, (split_x, split_y), hy, 7.2, top=5.5)
+    return _finish(ax, (-2.3, 8.2), (-1.7, 6.0))
+
+
+def draw_lstm_module(ax=None, highlight=None):
+    """The repeating module of an LSTM, optionally with one step of it highlighted.
+
+    Along the top runs the cell state, ``C_{t-1}`` in at the left and ``C_t`` out at the right,
+    through a pointwise × (forget) and a pointwise +. Along the bottom ``h_{t-1}`` and ``x_t`` are
+    concatenated and feed four yellow layers, in gate order: σ (forget gate, ``f_t``), σ (input
+    gate, ``i_t``), tanh (candidate, ``C̃_t``), σ (output gate, ``o_t``). ``i_t × C̃_t`` is added
+    to the cell state; ``o_t × tanh(C_t)`` (a pointwise tanh, then a pointwise ×) is ``h_t``,
+    which leaves to the right and up.
+
+    ``highlight`` draws one step's elements in ``HIGHLIGHT_COLOUR`` (and thicker) and fades all
+    the rest; ``None`` (the default) draws everything plainly. The steps cover exactly:
+
+    * ``"cell_state"``: the cell-state line across the top and its two pointwise ops, the
+      forget × and the +.
+    * ``"forget"``: the ``f_t`` layer, its arrow ``f_t`` and the forget × on the cell-state line.
+    * ``"input"``: the ``i_t`` and ``C̃_t`` layers, their arrows ``i_t`` and ``C̃_t``, and the ×
+      that multiplies them.
+    * ``"update"``: the cell-state line with the forget × and the + (as ``"cell_state"``), plus
+      the arrow carrying ``i_t × C̃_t`` into the +.
+    * ``"output"``: the ``o_t`` layer and its arrow ``o_t``; the branch from the cell state into the
+      pointwise tanh, that tanh and its arrow; their ×; and ``h_t`` out, to the right and up.
+
+    Each element's artists carry its name as ``gid`` (the sets are ``LSTM_HIGHLIGHTS``); the
+    inputs ``h_{t-1}``, ``x_t`` and their concatenation belong to no step.
+    """
+    if highlight is not None and (not isinstance(highlight, str) or highlight not in LSTM_HIGHLIGHTS):
+        allowed = ", ".join(repr(k) for k in (None, *LSTM_HIGHLIGHTS))
+        raise ValueError(f"highlight must be one of {allowed}; got {highlight!r}")
+    part = LSTM_HIGHLIGHTS.get(highlight)
+
+    def em(name):
+        return None if part is None else name in part
+
+    ax = _axes(ax, (7.6, 4.9))
+    cy, my, ly, hy = 5.5, 4.1, 2.5, 0.9  # cell line, input × and tanh, layers, hidden line
+    xf, xi, xg, xo, xout, xup = 1.9, 3.4, 4.9, 6.4, 8.1, 9.4  # columns
+    top, bottom = ly + LAYER_H / 2, ly - LAYER_H / 2
+    _module(ax, 10.3, 6.4)
+
+    # the cell state, straight across the top
+    _text(ax, -1.35, cy, "$C_{t-1}$", em("c_in"), fontsize=13, ha="right")
+    _line(ax, (-1.2, cy), (xf - OP_R, cy), emphasis=em("c_in"), gid="c_in")
+    _pointwise(ax, xf, cy, "×", em("forget_x"), "forget_x")
+    _line(ax, (xf + OP_R, cy), (xg - OP_R, cy), emphasis=em("c_mid"), gid="c_mid")
+    _pointwise(ax, xg, cy, "+", em("add"), "add")
+    _line(ax, (xg + OP_R, cy), (11.6, cy), emphasis=em("c_out"), gid="c_out")
+    _text(ax, 11.75, cy, "$C_t$", em("c_out"), fontsize=13, ha="left")
+
+    # h_{t-1} and x_t, concatenated, feed the four layers
+    inputs = None if part is None else False
+    _inputs(ax, hy, x_at=0.4, merge_at=0.9, emphasis=inputs)
+    for x in (xf, xi, xg):
+        _line(ax, (x, hy), (x, bottom), emphasis=inputs, gid="concat")
+    _line(ax, (0.9, hy), (xo, hy), (xo, bottom), emphasis=inputs, gid="concat")
+    for x, label, name in ((xf, "σ", "f"), (xi, "σ", "i"), (xg, "tanh", "g"), (xo, "σ", "o")):
+        _layer(ax, x, ly, label, em(f"layer_{name}"), f"layer_{name}")
+
+    # forget gate and input gate
+    _line(ax, (xf, top), (xf, cy - OP_R), emphasis=em("f_t"), gid="f_t")
+    _text(ax, xf + 0.12, (top + cy) / 2, "$f_t$", em("f_t"), ha="left")
+    _line(ax, (xi, top), (xi, my), (xg - OP_R, my), emphasis=em("i_t"), gid="i_t")
+    _text(ax, xi + 0.12, my - 0.55, "$i_t$", em("i_t"), ha="left")
+    _line(ax, (xg, top), (xg, my - OP_R), emphasis=em("g_t"), gid="g_t")
+    _text(ax, xg + 0.12, (top + my - OP_R) / 2, r"$\tilde{C}_t$", em("g_t"), ha="left")
+    _pointwise(ax, xg, my, "×", em("input_x"), "input_x")
+    _line(ax, (xg, my + OP_R), (xg, cy - OP_R), emphasis=em("ig"), gid="ig")
+
+    # output gate: o_t × tanh(C_t) is h_t
+    _line(ax, (xo + LAYER_W / 2, ly), (xout - OP_R, ly), emphasis=em("o_t"), gid="o_t")
+    _text(ax, (xo + LAYER_W / 2 + xout - OP_R) / 2, ly + 0.15, "$o_t$", em("o_t"), va="bottom")
+    _line(ax, (xout, cy), (xout, my + OP_R), emphasis=em("c_to_tanh"), gid="c_to_tanh")
+    _pointwise(ax, xout, my, "tanh", em("tanh_c"), "tanh_c")
+    _line(ax, (xout, my - OP_R), (xout, ly + OP_R), emphasis=em("tanh_out"), gid="tanh_out")
+    _pointwise(ax, xout, ly, "×", em("output_x"), "output_x")
+    _line(ax, (xout, ly - OP_R), (xout, hy), (11.6, hy), emphasis=em("h_out"), gid="h_out")
+    _outputs(ax, (xup, hy), hy, 11.6, top=7.6, cross_y=cy, emphasis=em("h_up"))
+    return _finish(ax, (-2.5, 12.7), (-1.7, 8.1))
+
+
+def draw_notation(ax=None):
+    """The notation of the module drawings, each element with its caption below.
+
+    A neural network layer (yellow box), a pointwise operation (pink circle), a vector transfer
+    (arrow), concatenate (two lines merging into one) and copy (one line splitting into two).
+    """
+    ax = _axes(ax, (7.2, 1.7))
+    step = 3.0
+    _layer(ax, 0, 0)
+    _pointwise(ax, step, 0, "×")
+    _line(ax, (2 * step - 0.7, 0), (2 * step + 0.7, 0))
+    merge, split = 3 * step, 4 * step
+    for side in (1, -1):
+        _line(ax, (merge - 0.8, 0.4 * side), (merge - 0.3, 0.4 * side), (merge - 0.3, 0), (merge + 0.1, 0),
+              arrow=False, radius=0.2)
+        _line(ax, (split - 0.3, 0), (split, 0), (split, 0.4 * side), (split + 0.7, 0.4 * side), radius=0.2)
+    _line(ax, (merge - 0.1, 0), (merge + 0.7, 0))
+    _line(ax, (split - 0.8, 0), (split - 0.1, 0), arrow=False)
+    captions = ("neural network\nlayer", "pointwise\noperation", "vector\ntransfer", "concatenate", "copy")
+    for k, caption in enumerate(captions):
+        _text(ax, k * step, -0.7, caption, fontsize=11, va="top", linespacing=1.1)
+    return _finish(ax, (-1.4, 4 * step + 1.1), (-1.75, 0.65))
+
+
+def draw_gate(ax=None):
+    """A gate alone: a σ layer turns a vector into values in (0, 1), which scale another vector pointwise.
+
+    ``[h_{t-1}, x_t]`` comes in from below into the σ layer; its output ``g`` (each entry between 0
+    and 1) multiplies the vector ``v`` passing along the top: 0 blocks an entry, 1 lets it through.
+    """
+    ax = _axes(ax, (3.8, 2.7))
+    gate_y = 1.45
+    _line(ax, (-1.5, gate_y), (-OP_R, gate_y))
+    _text(ax, -1.65, gate_y, "$v$", fontsize=13, ha="right")
+    _pointwise(ax, 0, gate_y, "×")
+    _line(ax, (OP_R, gate_y), (1.5, gate_y))
+    _text(ax, 1.65, gate_y, r"$g \odot v$", fontsize=13, ha="left")
+    _layer(ax, 0, 0, "σ")
+    _line(ax, (0, LAYER_H / 2), (0, gate_y - OP_R))
+    _text(ax, 0.14, (LAYER_H / 2 + gate_y - OP_R) / 2, r"$g \in (0, 1)$", fontsize=11, ha="left")
+    _line(ax, (0, -1.1), (0, -LAYER_H / 2))
+    _text(ax, 0, -1.2, "$[h_{t-1}, x_t]$", fontsize=12, va="top")
+    return _finish(ax, (-2.3, 2.8), (-1.75, 1.85))

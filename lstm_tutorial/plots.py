@@ -33,7 +33,7 @@ def plot_losses(curves: dict, ax=None, window: int = 20, ylabel: str = "loss", l
         value, label = baseline if isinstance(baseline, tuple) else (baseline, "baseline")
         ax.axhline(value, color="grey", linestyle="--", linewidth=1, label=label)
     ax.set_xlabel("training step")
-    ax.set_ylabel(ylabel + (f" (mean of {window} steps)" if window > 1 else ""))
+    ax.set_ylabel(ylabel + (f"\n(running mean over {window} training steps)" if window > 1 else ""))
     if logy:
         ax.set_yscale("log")
     ax.legend(frameon=False)
