@@ -4,7 +4,8 @@ Recurrent cells written from scratch, each checked against ``torch.nn``; a loop 
 them along a sequence; and the small tools the chapters share (windows, training, figures).
 """
 
-from .book import glue
+from . import diagrams, experiments, gradients, plots, tasks
+from .book import glue, show_lines
 from .cell import RecurrentCell
 from .coupled import CoupledLSTMCell
 from .gru import GRUCell
@@ -17,6 +18,11 @@ from .unroll import record_gates, unroll
 from .windows import sliding_windows
 
 __all__ = [
+    "diagrams",
+    "experiments",
+    "gradients",
+    "plots",
+    "tasks",
     "CoupledLSTMCell",
     "GRUCell",
     "LSTMCell",
@@ -27,6 +33,7 @@ __all__ = [
     "glue",
     "record_gates",
     "reproducible",
+    "show_lines",
     "sliding_windows",
     "train",
     "unroll",

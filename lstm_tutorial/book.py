@@ -15,3 +15,22 @@ def glue(name: str, value, display: bool = False):
         return value
     myst_glue(name, value, display=display)
     return value
+
+
+def show_lines(function, *patterns: str) -> None:
+    """Print the lines of ``function``'s source that contain any of ``patterns``, with the
+    file and line number: a chapter points at the package's code instead of copying it."""
+    import inspect
+    from pathlib import Path
+
+    lines, start = inspect.getsourcelines(function)
+    path = Path(inspect.getsourcefile(function))
+    where = f"{path.parent.name}/{path.name}"
+    shown = [(start + k, line.rstrip()) for k, line in enumerate(lines) if any(p in line for p in patterns)]
+    if not shown:
+        raise ValueError(
+            f"show_lines: expected a line containing one of {patterns} in {function.__qualname__}, got none"
+        )
+    width = max(len(line.strip()) for _, line in shown)
+    for number, line in shown:
+        print(f"{line.strip():<{width}}   # {where}, line {number}")

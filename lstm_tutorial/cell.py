@@ -112,6 +112,29 @@ class RecurrentCell(nn.Module):
             cell._load(w_ih, w_hh, b_ih, b_hh)
         return cell
 
+    def to_torch(self) -> nn.Module:
+        """The same function as a one-layer ``torch.nn`` module with ``batch_first=True``, to run
+        on PyTorch's own (for the LSTM, fused) kernel; ``from_torch`` of the result gives back
+        this cell's function."""
+        if not self.torch_kinds:
+            raise ValueError(f"{type(self).__name__}.to_torch: PyTorch has no module of this kind")
+        module = self._torch_module().to(dtype=self.weight_h.dtype, device=self.weight_h.device)
+        with torch.no_grad():
+            module.weight_ih_l0.copy_(self.weight_x)
+            module.weight_hh_l0.copy_(self.weight_h)
+            if self.bias is not None:
+                b_ih, b_hh = self._torch_biases()
+                module.bias_ih_l0.copy_(b_ih)
+                module.bias_hh_l0.copy_(b_hh)
+        return module
+
+    def _torch_biases(self):
+        # the reverse of ``_load``: our one bias, and a zero for PyTorch's redundant second one
+        return self.bias, torch.zeros_like(self.bias)
+
+    def _torch_module(self) -> nn.Module:
+        return self.torch_kinds[0](self.input_size, self.hidden_size, bias=self.bias is not None, batch_first=True)
+
     @classmethod
     def _like(cls, module):
         return cls(module.input_size, module.hidden_size, bias=module.bias)

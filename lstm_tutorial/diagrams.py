@@ -21,7 +21,7 @@ POINTWISE_COLOUR = "#f7c6d9"  # a pointwise operation (no weights)
 HIGHLIGHT_COLOUR = "#d1421b"  # the path a chapter is talking about
 FADED_COLOUR = "#bdbdbd"  # everything else, when something is highlighted
 
-LAYER_W, LAYER_H = 1.05, 0.72  # outside size of a layer box, outline included
+LAYER_W, LAYER_H = 1.1, 0.72  # outside size of a layer box, outline included
 OP_R, OP_TANH_W = 0.27, 1.05  # radius of a pointwise circle; width of the pointwise tanh
 
 # What each ``highlight`` of draw_lstm_module covers, by element name (see its docstring).
@@ -58,8 +58,10 @@ def _dark_unless_faded(emphasis):
 
 
 def _text(ax, x, y, label, emphasis=None, fontsize=12, **kw):
-    colour = _look(emphasis)[0]
-    return ax.text(x, y, label, fontsize=fontsize, color=colour, **{"ha": "center", "va": "center", **kw})
+    """Centred text, in the default text colour unless ``emphasis`` (see ``_look``) says otherwise."""
+    if emphasis is not None:
+        kw["color"] = _look(emphasis)[0]
+    return ax.text(x, y, label, fontsize=fontsize, **{"ha": "center", "va": "center", **kw})
 
 
 def _box(ax, x, y, label, w=1.2, h=0.9, colour=CELL_COLOUR, *, emphasis=None, fontsize=15, rounding=0.15, gid=None):
@@ -200,7 +202,7 @@ def _module(ax, width, height):
 
 def _inputs(ax, hy, x_at, merge_at, emphasis=None):
     """``h_{t-1}`` in from the left and ``x_t`` up from below, merging (concatenated) at ``(merge_at, hy)``."""
-    _text(ax, -1.35, hy, "$h_{t-1}$", emphasis, fontsize=13, ha="right")
+    _text(ax, -1.35, hy, "$h_{t-1}$", emphasis, fontsize=13, ha="right", gid="h_in")
     _line(ax, (-1.2, hy), (merge_at, hy), arrow=False, emphasis=emphasis, gid="h_in")
     _node(ax, x_at, -1.2, "$x_t$", INPUT_COLOUR, emphasis=emphasis, gid="x_in")
     _line(ax, (x_at, -0.88), (x_at, hy), (merge_at, hy), arrow=False, emphasis=emphasis, gid="x_in", radius=0.4)
@@ -213,7 +215,7 @@ def _outputs(ax, split, right_y, right_end, top, cross_y=None, emphasis=None):
     ``cross_y`` is the height of a line the upward branch passes under (drawn with a gap there).
     """
     x, y = split
-    _text(ax, right_end + 0.15, right_y, "$h_t$", emphasis, fontsize=13, ha="left")
+    _text(ax, right_end + 0.15, right_y, "$h_t$", emphasis, fontsize=13, ha="left", gid="h_out")
     _node(ax, x, top, "$h_t$", OUTPUT_COLOUR, emphasis=emphasis, gid="h_up")
     bend = [(x - 0.3, y), (x, y)]  # leaves the line it splits from with a rounded corner
     if cross_y is None:
@@ -289,13 +291,13 @@ def draw_lstm_module(ax=None, highlight=None):
     _module(ax, 10.3, 6.4)
 
     # the cell state, straight across the top
-    _text(ax, -1.35, cy, "$C_{t-1}$", em("c_in"), fontsize=13, ha="right")
+    _text(ax, -1.35, cy, "$C_{t-1}$", em("c_in"), fontsize=13, ha="right", gid="c_in")
     _line(ax, (-1.2, cy), (xf - OP_R, cy), emphasis=em("c_in"), gid="c_in")
     _pointwise(ax, xf, cy, "×", em("forget_x"), "forget_x")
     _line(ax, (xf + OP_R, cy), (xg - OP_R, cy), emphasis=em("c_mid"), gid="c_mid")
     _pointwise(ax, xg, cy, "+", em("add"), "add")
     _line(ax, (xg + OP_R, cy), (11.6, cy), emphasis=em("c_out"), gid="c_out")
-    _text(ax, 11.75, cy, "$C_t$", em("c_out"), fontsize=13, ha="left")
+    _text(ax, 11.75, cy, "$C_t$", em("c_out"), fontsize=13, ha="left", gid="c_out")
 
     # h_{t-1} and x_t, concatenated, feed the four layers
     inputs = None if part is None else False
@@ -308,17 +310,17 @@ def draw_lstm_module(ax=None, highlight=None):
 
     # forget gate and input gate
     _line(ax, (xf, top), (xf, cy - OP_R), emphasis=em("f_t"), gid="f_t")
-    _text(ax, xf + 0.12, (top + cy) / 2, "$f_t$", em("f_t"), ha="left")
+    _text(ax, xf + 0.12, (top + cy) / 2, "$f_t$", em("f_t"), ha="left", gid="f_t")
     _line(ax, (xi, top), (xi, my), (xg - OP_R, my), emphasis=em("i_t"), gid="i_t")
-    _text(ax, xi + 0.12, my - 0.55, "$i_t$", em("i_t"), ha="left")
+    _text(ax, xi + 0.12, my - 0.55, "$i_t$", em("i_t"), ha="left", gid="i_t")
     _line(ax, (xg, top), (xg, my - OP_R), emphasis=em("g_t"), gid="g_t")
-    _text(ax, xg + 0.12, (top + my - OP_R) / 2, r"$\tilde{C}_t$", em("g_t"), ha="left")
+    _text(ax, xg + 0.12, (top + my - OP_R) / 2, r"$\tilde{C}_t$", em("g_t"), ha="left", gid="g_t")
     _pointwise(ax, xg, my, "×", em("input_x"), "input_x")
     _line(ax, (xg, my + OP_R), (xg, cy - OP_R), emphasis=em("ig"), gid="ig")
 
     # output gate: o_t × tanh(C_t) is h_t
     _line(ax, (xo + LAYER_W / 2, ly), (xout - OP_R, ly), emphasis=em("o_t"), gid="o_t")
-    _text(ax, (xo + LAYER_W / 2 + xout - OP_R) / 2, ly + 0.15, "$o_t$", em("o_t"), va="bottom")
+    _text(ax, (xo + LAYER_W / 2 + xout - OP_R) / 2, ly + 0.15, "$o_t$", em("o_t"), va="bottom", gid="o_t")
     _line(ax, (xout, cy), (xout, my + OP_R), emphasis=em("c_to_tanh"), gid="c_to_tanh")
     _pointwise(ax, xout, my, "tanh", em("tanh_c"), "tanh_c")
     _line(ax, (xout, my - OP_R), (xout, ly + OP_R), emphasis=em("tanh_out"), gid="tanh_out")
@@ -334,7 +336,7 @@ def draw_notation(ax=None):
     A neural network layer (yellow box), a pointwise operation (pink circle), a vector transfer
     (arrow), concatenate (two lines merging into one) and copy (one line splitting into two).
     """
-    ax = _axes(ax, (7.2, 1.7))
+    ax = _axes(ax, (8.6, 2.0))
     step = 3.0
     _layer(ax, 0, 0)
     _pointwise(ax, step, 0, "×")
@@ -371,3 +373,41 @@ def draw_gate(ax=None):
     _line(ax, (0, -1.1), (0, -LAYER_H / 2))
     _text(ax, 0, -1.2, "$[h_{t-1}, x_t]$", fontsize=12, va="top")
     return _finish(ax, (-2.3, 2.8), (-1.75, 1.85))
+
+
+def draw_dependency(words, source: int, target: int, ax=None, gap_label: str | None = None):
+    """A sentence as a row of words, with an arc from the word that decides (``source``)
+    to the word that must be predicted (``target``, drawn as a blank to fill). The arc is
+    labelled with the gap in words, or with ``gap_label``."""
+    n = len(words)
+    if not (0 <= source < target < n):
+        raise ValueError(
+            f"expected 0 <= source < target < {n} (the number of words), got source={source}, target={target}"
+        )
+    widths = [0.3 + 0.16 * len(w) for w in words]
+    xs, x = [], 0.0
+    for w in widths:
+        xs.append(x + w / 2)
+        x += w + 0.15
+    gap = target - source
+    height = 0.5 + 0.1 * min(gap, 8)
+    top = 0.9 + height
+    inches_per_unit = 0.55
+    ax = _axes(ax, (inches_per_unit * (x + 0.2), inches_per_unit * (top + 0.9)))
+    for k, (word, cx, w) in enumerate(zip(words, xs, widths, strict=True)):
+        if k == target:
+            _box(ax, cx, 0, "?", w=w, h=0.55, colour=OUTPUT_COLOUR, fontsize=12, rounding=0.08)
+            ax.text(cx, -0.55, word, ha="center", va="center", fontsize=10, color=LOOP_COLOUR, style="italic")
+        else:
+            colour = INPUT_COLOUR if k == source else "white"
+            _box(ax, cx, 0, word, w=w, h=0.55, colour=colour, fontsize=11, rounding=0.08)
+    arc = Path(
+        [(xs[source], 0.33), (xs[source], 0.33 + height), (xs[target], 0.33 + height), (xs[target], 0.36)],
+        [Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO],
+    )
+    ax.add_patch(FancyArrowPatch(path=arc, arrowstyle="-|>", mutation_scale=14, linewidth=1.6, color=LOOP_COLOUR))
+    ax.text((xs[source] + xs[target]) / 2, 0.4 + height, gap_label or f"gap: {gap} words", ha="center", va="bottom",
+            fontsize=9, color=LOOP_COLOUR)
+    ax.set_xlim(-0.1, x + 0.1)
+    ax.set_ylim(-0.85, top)
+    return ax

@@ -38,6 +38,9 @@ class GRUCell(RecurrentCell):
             self._record(r=r_t, z=z_t, n=n_t, h=h_t)
         return h_t
 
+    def _torch_biases(self):
+        return self.bias, self.bias_h
+
     def _load(self, w_ih, w_hh, b_ih, b_hh) -> None:
         self.weight_x.copy_(w_ih)
         self.weight_h.copy_(w_hh)

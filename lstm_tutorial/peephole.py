@@ -34,6 +34,15 @@ class PeepholeLSTMCell(LSTMCell):
                 p.zero_()
         return cell
 
+    def to_torch(self) -> nn.Module:
+        """Only a cell whose peepholes are closed has an ``nn.LSTM`` equivalent."""
+        if any(p.detach().abs().max() > 0 for p in (self.p_i, self.p_f, self.p_o)):
+            raise ValueError(
+                "PeepholeLSTMCell.to_torch: nn.LSTM has no peepholes; expected p_i, p_f and p_o all zero, "
+                "got non-zero peephole weights"
+            )
+        return super().to_torch()
+
     def step(self, xw_t: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor]):
         h_prev, c_prev = state
         z = torch.addmm(xw_t, h_prev, self.weight_h.t())

@@ -24,6 +24,12 @@ class RNNCell(RecurrentCell):
     def _like(cls, module):
         return cls(module.input_size, module.hidden_size, bias=module.bias, nonlinearity=module.nonlinearity)
 
+    def _torch_module(self) -> nn.Module:
+        return nn.RNN(
+            self.input_size, self.hidden_size, bias=self.bias is not None,
+            nonlinearity=self.nonlinearity, batch_first=True,
+        )
+
     def step(self, xw_t: torch.Tensor, h_prev: torch.Tensor) -> torch.Tensor:
         # xw_t already holds W_x x_t + b; the loop adds what the previous step left behind.
         h_t = self._phi(torch.addmm(xw_t, h_prev, self.weight_h.t()))

@@ -60,3 +60,78 @@ def remember_bit(batch: int, gap: int, noise: float = 1.0, generator: torch.Gene
     x = noise * torch.randn(batch, gap + 1, 1, generator=generator)
     x[:, 0, 0] = 2.0 * y - 1.0
     return x, y
+
+
+def _current_subject(tokens: torch.Tensor, is_subject: torch.Tensor) -> torch.Tensor:
+    """For every step, the most recent subject token at or before it (step 0 is always one)."""
+    steps = tokens.shape[1]
+    position = torch.arange(steps).expand_as(tokens)
+    last = torch.cummax(torch.where(is_subject, position, torch.zeros_like(position)), dim=1).values
+    return tokens.gather(1, last)
+
+
+def _token_stream(batch, steps, generator, probabilities, first_choices):
+    """Tokens drawn per step with the given probabilities (token k with probabilities[k]);
+    step 0 is drawn uniformly from ``first_choices``."""
+    _check_count(batch, "batch")
+    _check_count(steps, "steps")
+    p = torch.tensor(probabilities, dtype=torch.float)
+    tokens = torch.multinomial(p, batch * steps, replacement=True, generator=generator).view(batch, steps)
+    first = torch.tensor(first_choices)
+    tokens[:, 0] = first[torch.randint(0, len(first_choices), (batch,), generator=generator)]
+    return tokens
+
+
+#: the gender toy's vocabulary: a filler word and two subjects, one per pronoun
+GENDER_TOKENS = ("word", "Anna", "Ben")
+
+
+def gender_stream(batch: int, steps: int, p_subject: float = 0.15, generator: torch.Generator | None = None):
+    """A toy of the language-model example: which pronoun fits the current subject?
+
+    A stream of tokens, ``GENDER_TOKENS``: filler words, and now and then a new subject,
+    "Anna" (she) or "Ben" (he); step 0 is always a subject. At every step the target is 1
+    if the most recent subject takes "she", 0 if "he". A model must keep the subject's
+    gender and, when a new subject appears, forget the old one.
+
+    Returns ``x`` (batch, steps, 3) one-hot, ``y`` (batch, steps, 1) and ``tokens``
+    (batch, steps) as indices into ``GENDER_TOKENS``.
+    """
+    if not 0 < p_subject < 1:
+        raise ValueError(f"p_subject must be a probability in (0, 1), got {p_subject!r}")
+    q = p_subject / 2
+    tokens = _token_stream(batch, steps, generator, [1 - p_subject, q, q], [1, 2])
+    current = _current_subject(tokens, tokens > 0)
+    x = torch.nn.functional.one_hot(tokens, len(GENDER_TOKENS)).float()
+    return x, (current == 1).float().unsqueeze(-1), tokens
+
+
+#: the number toy's vocabulary: a filler word, two subjects, and the place of a verb
+NUMBER_TOKENS = ("word", "cat", "cats", "VERB")
+
+
+def number_stream(
+    batch: int, steps: int, p_subject: float = 0.1, p_verb: float = 0.15, generator: torch.Generator | None = None
+):
+    """A toy of subject–verb agreement: show the subject's number only where a verb goes.
+
+    A stream of ``NUMBER_TOKENS``: filler words, now and then a new subject, "cat"
+    (singular) or "cats" (plural), and now and then a slot where a verb must be written
+    ("VERB"); step 0 is always a subject. The target is +1 ("is") at a verb slot after a
+    singular subject, -1 ("are") after a plural one, and 0 at every other step: the model
+    must keep the number all along but let it out only at verb slots.
+
+    Returns ``x`` (batch, steps, 4) one-hot, ``y`` (batch, steps, 1) and ``tokens``
+    (batch, steps) as indices into ``NUMBER_TOKENS``.
+    """
+    if not (0 < p_subject < 1 and 0 < p_verb < 1 and p_subject + p_verb < 1):
+        raise ValueError(
+            f"p_subject and p_verb must be probabilities with a sum below 1, got {p_subject!r} and {p_verb!r}"
+        )
+    q = p_subject / 2
+    tokens = _token_stream(batch, steps, generator, [1 - p_subject - p_verb, q, q, p_verb], [1, 2])
+    current = _current_subject(tokens, (tokens == 1) | (tokens == 2))
+    sign = torch.where(current == 1, 1.0, -1.0)
+    y = torch.where(tokens == 3, sign, torch.zeros_like(sign)).unsqueeze(-1)
+    x = torch.nn.functional.one_hot(tokens, len(NUMBER_TOKENS)).float()
+    return x, y, tokens

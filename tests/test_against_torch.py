@@ -164,3 +164,29 @@ def test_open_peepholes_change_the_output():
         peep.p_f.fill_(2.0)
     x = torch.randn(4, 9, 3, dtype=torch.float64)
     assert (unroll(peep, x)[0] - theirs(x)[0]).abs().max() > 1e-3
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_to_torch_computes_the_same_function(kind):
+    ours_cls = KINDS[kind][0]
+    ours = ours_cls(3, 5).double()
+    if isinstance(ours, RNNCell):
+        ours = RNNCell(3, 5, nonlinearity="relu").double()
+    theirs = ours.to_torch()
+    assert theirs.batch_first and theirs.weight_hh_l0.dtype == torch.float64
+    x = torch.randn(4, 6, 3, dtype=torch.float64)
+    torch.testing.assert_close(theirs(x)[0], unroll(ours, x)[0], atol=1e-10, rtol=0)
+    back = ours_cls.from_torch(theirs)
+    torch.testing.assert_close(unroll(back, x)[0], unroll(ours, x)[0], atol=1e-10, rtol=0)
+
+
+def test_to_torch_keeps_the_forget_bias():
+    theirs = LSTMCell(2, 3, forget_bias=3.0).to_torch()
+    torch.testing.assert_close((theirs.bias_ih_l0 + theirs.bias_hh_l0)[3:6], torch.full((3,), 3.0))
+
+
+def test_open_peepholes_cannot_become_an_nn_lstm():
+    with pytest.raises(ValueError, match="expected p_i, p_f and p_o all zero, got non-zero"):
+        PeepholeLSTMCell(2, 3).to_torch()
+    closed = PeepholeLSTMCell.from_torch(nn.LSTM(2, 3))
+    assert isinstance(closed.to_torch(), nn.LSTM)

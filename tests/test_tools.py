@@ -15,6 +15,7 @@ from lstm_tutorial import (  # noqa: E402
     RNNCell,
     SequenceModel,
     diagrams,
+    plots,
     record_gates,
     reproducible,
     train,
@@ -118,3 +119,44 @@ def test_loop_diagram_has_the_feedback_arrow():
     labels = {t.get_text() for t in ax.texts}
     assert {"$x_t$", "$h_t$", "$A$"} <= labels
     assert any("h_{t-1}" in t for t in labels)
+
+
+def test_dependency_arc_runs_from_source_to_target():
+    ax = diagrams.draw_dependency(["the", "clouds", "are", "in", "the", "sky"], source=1, target=5)
+    labels = [t.get_text() for t in ax.texts]
+    assert "?" in labels and "sky" in labels and "gap: 4 words" in labels
+    assert "clouds" in labels
+    with pytest.raises(ValueError, match=r"expected 0 <= source < target < 3 .* got source=2, target=1"):
+        diagrams.draw_dependency(["a", "b", "c"], source=2, target=1)
+
+
+def test_plot_gates_draws_one_panel_per_name_on_fixed_scales():
+    cell = LSTMCell(2, 3)
+    with record_gates(cell) as g:
+        unroll(cell, torch.randn(2, 7, 2))
+    fig = plots.plot_gates(g, names=("f", "c"), labels=list("abcdefg"))
+    images = [im for ax in fig.axes for im in ax.images]
+    assert len(images) == 2
+    assert images[0].get_clim() == (0, 1)  # a gate: always 0 to 1
+    low, high = images[1].get_clim()
+    assert low == -high and high >= 1  # a signed quantity: centred on zero
+    assert [t.get_text() for t in fig.axes[1].get_xticklabels()] == list("abcdefg")
+    with pytest.raises(ValueError, match=r"expected names among .*got \['q'\]"):
+        plots.plot_gates(g, names=("q",))
+
+
+def test_plot_successes_and_gradients():
+    ax = plots.plot_successes({"rnn": {2: 5, 20: 1}}, seeds=5)
+    assert list(ax.lines[0].get_ydata()) == [5, 1]
+    ax = plots.plot_gradient_norms({"a": [1.0, 0.1, 0.01]})
+    assert ax.get_yscale() == "log"
+
+
+def test_show_lines_points_at_the_package(capsys):
+    from lstm_tutorial.book import show_lines
+
+    show_lines(LSTMCell.step, "f_t = torch.sigmoid")
+    out = capsys.readouterr().out.strip()
+    assert out.startswith("f_t = torch.sigmoid(f_t)") and "lstm_tutorial/lstm.py, line" in out
+    with pytest.raises(ValueError, match="expected a line containing one of \\('nothing here',\\)"):
+        show_lines(LSTMCell.step, "nothing here")
