@@ -11,7 +11,7 @@ from torch.nn.functional import binary_cross_entropy_with_logits, mse_loss
 
 from .lstm import LSTMCell
 from .model import SequenceModel
-from .tasks import GENDER_TOKENS, NUMBER_TOKENS, gender_stream, number_stream, remember_bit
+from .tasks import GENDER_TOKENS, NUMBER_TOKENS, _current_subject, gender_stream, number_stream, remember_bit
 from .training import reproducible, train
 
 
@@ -76,14 +76,18 @@ def train_toy(task: str, hidden_size: int = 1, steps: int = 300, seed: int = 0, 
 
 def toy_example(task: str, steps: int = 30, min_subjects: int = 3, seed: int = 0):
     """One stream of the toy language with at least ``min_subjects`` subjects, both kinds of
-    subject among them (and, for the number toy, at least two verb slots), for plots: ``x`` (1, steps, vocabulary), its
+    subject among them (for the number toy: a verb slot after each kind), for plots: ``x`` (1, steps, vocabulary), its
     ``tokens`` (steps,) and their words."""
     if task not in TOYS:
         raise ValueError(f"task must be one of {sorted(TOYS)}, got {task!r}")
     stream, vocabulary, _ = TOYS[task]
     x, _, tokens = stream(256, steps, generator=torch.Generator().manual_seed(seed))
-    subjects = ((tokens == 1) | (tokens == 2)).sum(dim=1)
-    verbs = (tokens == 3).sum(dim=1) if task == "number" else torch.full_like(subjects, 2)
+    is_subject = (tokens == 1) | (tokens == 2)
     both = (tokens == 1).any(dim=1) & (tokens == 2).any(dim=1)
-    k = int(torch.nonzero((subjects >= min_subjects) & (verbs >= 2) & both)[0])
+    if task == "number":
+        # a verb after each kind of subject, so that both verb forms are shown
+        current = _current_subject(tokens, is_subject)
+        verb = tokens == 3
+        both = ((verb & (current == 1)).any(dim=1)) & ((verb & (current == 2)).any(dim=1))
+    k = int(torch.nonzero((is_subject.sum(dim=1) >= min_subjects) & both)[0])
     return x[k : k + 1], tokens[k], [vocabulary[t] for t in tokens[k].tolist()]

@@ -71,7 +71,7 @@ def plot_gates(trace: dict, names=("f", "i", "o", "c"), sample: int = 0, labels=
     n_units = trace[names[0]].shape[2] if units is None else len(units)
     width = max(4.0, cell_width * steps + 2.0)
     fig, axes = plt.subplots(
-        len(names), 1, figsize=(width, 0.45 + len(names) * (0.35 + 0.22 * n_units)), sharex=True, squeeze=False
+        len(names), 1, figsize=(width, 0.45 + len(names) * (0.55 + 0.22 * n_units)), sharex=True, squeeze=False
     )
     for ax, name in zip(axes[:, 0], names, strict=True):
         values = trace[name][sample].T.numpy()  # (units, time)
@@ -85,7 +85,12 @@ def plot_gates(trace: dict, names=("f", "i", "o", "c"), sample: int = 0, labels=
         ax.set_yticks(range(values.shape[0]))
         ax.set_yticklabels([str(u) for u in (units if units is not None else range(values.shape[0]))], fontsize=7)
         ax.set_title(GATE_TITLES.get(name, name), fontsize=10, loc="left")
-        fig.colorbar(image, ax=ax, fraction=0.025, pad=0.01)
+        ax.set_ylabel("unit", fontsize=7)
+        bar = fig.colorbar(image, ax=ax, fraction=0.025, pad=0.01)
+        low, high = image.get_clim()
+        bar.set_ticks([low, high] if low == 0 else [low, 0, high])
+        bar.ax.tick_params(labelsize=7)
+        bar.ax.yaxis.set_major_formatter("{x:.3g}")
     bottom = axes[-1, 0]
     bottom.set_xticks(range(steps))
     if labels is not None:

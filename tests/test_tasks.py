@@ -131,3 +131,29 @@ def test_gradient_through_time_matches_autograd_on_two_steps():
     d1 = direction / direction.norm()
     d0 = cell.weight_h.T @ ((1 - h1**2) * d1)
     torch.testing.assert_close(norms, torch.stack([d1.norm(), d0.norm()]).detach())
+
+
+def test_toy_example_shows_both_kinds_of_subject_and_verb():
+    from lstm_tutorial.experiments import toy_example
+
+    x, tokens, words = toy_example("number")
+    assert x.shape == (1, 30, len(NUMBER_TOKENS)) and len(words) == 30
+    current = None
+    seen = set()
+    for word in words:
+        if word in ("cat", "cats"):
+            current = word
+        if word == "VERB":
+            seen.add(current)
+    assert seen == {"cat", "cats"}
+    _, tokens, words = toy_example("gender", min_subjects=3)
+    assert {"Anna", "Ben"} <= set(words) and sum(w != "word" for w in words) >= 3
+
+
+def test_toys_refuse_unknown_tasks():
+    from lstm_tutorial.experiments import toy_example, train_toy
+
+    with pytest.raises(ValueError, match="task must be one of \\['gender', 'number'\\], got 'colour'"):
+        train_toy("colour")
+    with pytest.raises(ValueError, match="got 'colour'"):
+        toy_example("colour")
