@@ -62,16 +62,19 @@ TOYS = {
 
 def train_toy(task: str, hidden_size: int = 1, steps: int = 300, seed: int = 0, lr: float = 3e-2):
     """Train an ``LSTMCell`` with a linear read-out on one of the toy languages (``"gender"``
-    or ``"number"``, see ``tasks``), 32 streams of 30 tokens per step. Returns the model;
-    its cell is ``model.cell``. One unit is the default: its gates can be read one number
-    at a time."""
+    or ``"number"``, see ``tasks``), 32 streams of 30 tokens per step. Returns the model (its
+    cell is ``model.cell``) and the loss at every step. One unit is the default: its gates
+    can be read one number at a time."""
     if task not in TOYS:
         raise ValueError(f"task must be one of {sorted(TOYS)}, got {task!r}")
     stream, vocabulary, loss = TOYS[task]
     reproducible(seed)
     model = SequenceModel(LSTMCell(len(vocabulary), hidden_size), 1)
-    train(model, lambda g: stream(32, 30, generator=g)[:2], loss, steps, lr=lr, seed=seed, name=f"{task} toy")
-    return model
+    def batch(generator):
+        return stream(32, 30, generator=generator)[:2]
+
+    losses = train(model, batch, loss, steps, lr=lr, seed=seed, name=f"{task} toy")
+    return model, losses
 
 
 def toy_example(task: str, steps: int = 30, min_subjects: int = 3, seed: int = 0):
