@@ -36,6 +36,9 @@ def train(
 ) -> list[float]:
     """Adam on a fresh batch each step, with gradient-norm clipping; returns the loss per step.
 
+    ``loss_fn`` may return one loss per member of an ensemble (``LSTMEnsemble``): the losses
+    are then recorded as lists, and each member's gradient is clipped on its own.
+
     ``make_batch(generator)`` draws ``(x, y)`` from a generator seeded with ``seed``, so the
     data is the same on every run. Progress is printed ``log_every`` steps (default: five
     lines per run), as plain lines that read the same in a notebook and in the built book.
@@ -51,13 +54,24 @@ def train(
         x, y = make_batch(generator)
         loss = loss_fn(model(x), y)
         optimizer.zero_grad()
-        loss.backward()
+        # an ensemble's loss has one entry per member; they share no parameters
+        loss.sum().backward()
         if clip is not None:
-            torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+            if hasattr(model, "clip_grad_norm_"):
+                model.clip_grad_norm_(clip)  # each member of an ensemble on its own
+            else:
+                torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
         optimizer.step()
-        losses.append(loss.item())
+        losses.append(loss.item() if loss.dim() == 0 else loss.detach().tolist())
         if step % log_every == 0 or step == steps:
-            recent = sum(losses[-log_every:]) / len(losses[-log_every:])
+            recent = torch.tensor(losses[-log_every:]).mean(dim=0)
             # no timings printed: a rerun must print exactly the same text
-            print(f"{label}step {step:>5}/{steps}  loss {recent:.4f}", flush=True)
+            if recent.dim() == 0:
+                print(f"{label}step {step:>5}/{steps}  loss {recent:.4f}", flush=True)
+            else:
+                print(
+                    f"{label}step {step:>5}/{steps}  loss of {len(recent)} members: "
+                    f"mean {recent.mean():.4f}, best {recent.min():.4f}, worst {recent.max():.4f}",
+                    flush=True,
+                )
     return losses

@@ -1,0 +1,150 @@
+"""Many small LSTM-family models trained at once, as one batched computation.
+
+A tiny model spends most of its time in Python and in launching small operations, not in
+arithmetic. Training M of them one after another pays that overhead M times; stacking their
+weights along a leading "member" axis and running every operation once for all of them pays
+it once. ``LSTMEnsemble`` does that for the LSTM and the variants of Part III (peepholes,
+coupled gates, parts removed), each member keeping its own structure through masks. It is
+tested to compute exactly what its members compute one by one.
+
+Members are independent: nothing flows between them, each has its own read-out, and
+``clip_grad_norm_`` clips each member's gradient separately. Adam, being elementwise, then
+updates each member exactly as if it were trained alone.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from ._checks import check_sequence_input
+from .ablation import LSTMVariantCell
+from .coupled import CoupledLSTMCell
+from .lstm import LSTMCell
+from .model import SequenceModel
+from .peephole import PeepholeLSTMCell
+
+
+def _structure(cell) -> dict[str, float]:
+    """Which parts a member has (1.0) or lacks (0.0)."""
+    without = getattr(cell, "without", ())
+    return {
+        "forget_gate": float("forget_gate" not in without),
+        "input_gate": float("input_gate" not in without and not isinstance(cell, CoupledLSTMCell)),
+        "output_gate": float("output_gate" not in without),
+        "input_activation": float("input_activation" not in without),
+        "output_activation": float("output_activation" not in without),
+        "coupled": float(isinstance(cell, CoupledLSTMCell)),
+        "peephole": float(isinstance(cell, PeepholeLSTMCell)),
+    }
+
+
+def _stacked_weights(cell):
+    """The cell's weights in the LSTM's block layout (i, f, g, o) and its peepholes."""
+    H = cell.hidden_size
+    w_x, w_h, b = cell.weight_x.detach(), cell.weight_h.detach(), cell.bias.detach()
+    if isinstance(cell, CoupledLSTMCell):
+        # a coupled cell stores (f, g, o); its input-gate block stays zero and unused
+        pad = lambda t: torch.cat([torch.zeros_like(t[:H]), t])  # noqa: E731
+        w_x, w_h, b = pad(w_x), pad(w_h), pad(b)
+    zeros = torch.zeros(H, dtype=w_h.dtype)
+    peep = [getattr(cell, name, zeros).detach() for name in ("p_i", "p_f", "p_o")]
+    return w_x, w_h, b, torch.stack(peep)
+
+
+class LSTMEnsemble(nn.Module):
+    """M sequence models (``SequenceModel`` with an LSTM-family cell), run as one.
+
+    ``LSTMEnsemble(models)`` copies the members' weights; ``forward(x)`` takes one batch
+    ``x`` (batch, time, input_size), shared by all members, and returns every member's
+    prediction, (M, batch, out_features) for ``readout="last"`` or (M, batch, time,
+    out_features) for ``readout="all"``.
+    """
+
+    KINDS = (LSTMCell, LSTMVariantCell, PeepholeLSTMCell, CoupledLSTMCell)
+
+    def __init__(self, models):
+        super().__init__()
+        models = list(models)
+        if not models:
+            raise ValueError("LSTMEnsemble expected at least one model, got none")
+        for m in models:
+            if not isinstance(m, SequenceModel) or not isinstance(m.cell, self.KINDS):
+                kinds = ", ".join(k.__name__ for k in self.KINDS)
+                raise ValueError(
+                    f"LSTMEnsemble expected SequenceModels whose cell is one of {kinds}, got {type(m).__name__}"
+                    + (f" with {type(m.cell).__name__}" if isinstance(m, SequenceModel) else "")
+                )
+        first = models[0]
+        sizes = {(m.cell.input_size, m.cell.hidden_size, m.head.out_features, m.readout) for m in models}
+        if len(sizes) > 1:
+            raise ValueError(
+                "LSTMEnsemble expected members of one shape (input_size, hidden_size, out_features, readout), "
+                f"got {sorted(sizes, key=str)}"
+            )
+        if any(m.cell.bias is None for m in models):
+            raise ValueError("LSTMEnsemble expected cells with bias=True, got a cell with bias=False")
+        self.input_size, self.hidden_size = first.cell.input_size, first.cell.hidden_size
+        self.readout = first.readout
+        self.members = len(models)
+        w_x, w_h, b, peep = zip(*(_stacked_weights(m.cell) for m in models), strict=True)
+        self.weight_x = nn.Parameter(torch.stack(w_x))  # (M, 4H, I)
+        self.weight_h = nn.Parameter(torch.stack(w_h))  # (M, 4H, H)
+        self.bias = nn.Parameter(torch.stack(b).unsqueeze(1))  # (M, 1, 4H)
+        self.peepholes = nn.Parameter(torch.stack(peep).unsqueeze(2))  # (M, 3, 1, H)
+        self.head_weight = nn.Parameter(torch.stack([m.head.weight.detach() for m in models]))  # (M, out, H)
+        self.head_bias = nn.Parameter(torch.stack([m.head.bias.detach() for m in models]).unsqueeze(1))
+        structure = [_structure(m.cell) for m in models]
+        for part in structure[0]:
+            mask = torch.tensor([s[part] for s in structure], dtype=self.weight_h.dtype).view(-1, 1, 1)
+            self.register_buffer(part, mask)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = check_sequence_input(self, x)
+        M, H = self.members, self.hidden_size
+        # input projection for every member and step at once, time first: (time, M, batch, 4H)
+        xw = torch.einsum("bti,mgi->tmbg", x, self.weight_x) + self.bias
+        h = x.new_zeros(M, x.shape[0], H)
+        c = torch.zeros_like(h)
+        # a part that every member has (or no member has) needs no mask at run time
+        mixed = {name: bool(mask.min() != mask.max()) for name, mask in self.named_buffers()}
+        has = {name: bool(mask.max() == 1) for name, mask in self.named_buffers()}
+        peep = [self.peepholes[:, k] * self.peephole for k in range(3)] if has["peephole"] else None
+        w_h_t = self.weight_h.transpose(1, 2)
+
+        def part(name, with_part, without_part):
+            """The value with the part for members that have it, the value without for the rest."""
+            if mixed[name]:
+                mask = getattr(self, name)
+                return mask * with_part() + (1 - mask) * without_part()
+            return with_part() if has[name] else without_part()
+
+        outputs = []
+        for xw_t in xw.contiguous().unbind(0):
+            z = torch.baddbmm(xw_t, h, w_h_t)
+            i_t, f_t, g_t, o_t = z.chunk(4, dim=2)
+            if peep is not None:
+                i_t, f_t = i_t + peep[0] * c, f_t + peep[1] * c
+            f_t = part("forget_gate", lambda f=f_t: torch.sigmoid(f), lambda: 1.0)
+            i_t = part("input_gate", lambda i=i_t: torch.sigmoid(i), lambda: 1.0)
+            i_t = part("coupled", lambda f=f_t: 1 - f, lambda i=i_t: i)
+            g_t = part("input_activation", lambda g=g_t: torch.tanh(g), lambda g=g_t: g)
+            c = f_t * c + i_t * g_t
+            if peep is not None:
+                o_t = o_t + peep[2] * c
+            o_t = part("output_gate", lambda o=o_t: torch.sigmoid(o), lambda: 1.0)
+            h = o_t * part("output_activation", lambda c=c: torch.tanh(c), lambda c=c: c)
+            outputs.append(h)
+        if self.readout == "last":
+            return torch.baddbmm(self.head_bias, h, self.head_weight.transpose(1, 2))
+        hs = torch.stack(outputs, dim=2)  # (M, batch, time, H)
+        return torch.einsum("mbth,moh->mbto", hs, self.head_weight) + self.head_bias.unsqueeze(1)
+
+    def clip_grad_norm_(self, max_norm: float) -> torch.Tensor:
+        """Clip each member's gradient to norm ``max_norm``, separately; return the norms."""
+        grads = [p.grad for p in self.parameters() if p.grad is not None]
+        norms = torch.sqrt(sum(g.pow(2).flatten(1).sum(1) for g in grads))  # (M,)
+        scale = (max_norm / (norms + 1e-6)).clamp(max=1.0)
+        for g in grads:
+            g.mul_(scale.view(-1, *([1] * (g.dim() - 1))))
+        return norms
