@@ -4,7 +4,8 @@ Recurrent cells written from scratch, each checked against ``torch.nn``; a loop 
 them along a sequence; and the small tools the chapters share (windows, training, figures).
 """
 
-from . import diagrams, experiments, gradients, plots, tasks
+from . import ablation, diagrams, ensemble, experiments, gradients, plots, tasks
+from .ablation import LSTMVariantCell
 from .book import glue, show_lines
 from .cell import RecurrentCell
 from .coupled import CoupledLSTMCell
@@ -18,6 +19,9 @@ from .unroll import record_gates, unroll
 from .windows import sliding_windows
 
 __all__ = [
+    "ablation",
+    "ensemble",
+    "LSTMVariantCell",
     "diagrams",
     "experiments",
     "gradients",

@@ -135,3 +135,24 @@ def number_stream(
     y = torch.where(tokens == 3, sign, torch.zeros_like(sign)).unsqueeze(-1)
     x = torch.nn.functional.one_hot(tokens, len(NUMBER_TOKENS)).float()
     return x, y, tokens
+
+
+def timed_spike(batch: int, steps: int, delay: int, generator: torch.Generator | None = None):
+    """A timing task in the spirit of Gers & Schmidhuber (2000): answer a spike after a delay.
+
+    The input is 0 except for a single 1 at a random step ``s`` in the first half; the target
+    is 0 except for a 1 at step ``s + delay``. Nothing in the input marks that step: the model
+    must count. Returns ``x`` (batch, steps, 1), ``y`` (batch, steps, 1) and ``s`` (batch,).
+    """
+    _check_count(batch, "batch")
+    _check_count(delay, "delay")
+    _check_count(steps, "steps", minimum=2)
+    if steps // 2 + delay > steps:
+        raise ValueError(f"steps must be at least 2 * delay so the answer fits, got steps={steps}, delay={delay}")
+    start = torch.randint(0, steps // 2, (batch,), generator=generator)
+    x = torch.zeros(batch, steps, 1)
+    y = torch.zeros(batch, steps, 1)
+    rows = torch.arange(batch)
+    x[rows, start, 0] = 1.0
+    y[rows, start + delay, 0] = 1.0
+    return x, y, start

@@ -157,3 +157,16 @@ def test_toys_refuse_unknown_tasks():
         train_toy("colour")
     with pytest.raises(ValueError, match="got 'colour'"):
         toy_example("colour")
+
+
+def test_timed_spike_answers_after_the_delay():
+    from lstm_tutorial.tasks import timed_spike
+
+    x, y, start = timed_spike(64, 26, 8, generator=gen())
+    assert x.shape == y.shape == (64, 26, 1)
+    assert torch.all(x.sum(dim=(1, 2)) == 1) and torch.all(y.sum(dim=(1, 2)) == 1)
+    assert torch.all(x[:, :, 0].argmax(dim=1) == start)
+    assert torch.all(y[:, :, 0].argmax(dim=1) == start + 8)
+    assert start.max() < 13
+    with pytest.raises(ValueError, match="steps must be at least 2 \\* delay .* got steps=10, delay=8"):
+        timed_spike(4, 10, 8)
