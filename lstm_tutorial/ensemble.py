@@ -113,10 +113,13 @@ class LSTMEnsemble(nn.Module):
         w_h_t = self.weight_h.transpose(1, 2)
 
         def part(name, with_part, without_part):
-            """The value with the part for members that have it, the value without for the rest."""
+            """The value with the part for members that have it, the value without for the rest
+            (one fused operation: lerp(a, b, mask) is a + mask * (b - a))."""
             if mixed[name]:
-                mask = getattr(self, name)
-                return mask * with_part() + (1 - mask) * without_part()
+                without = without_part()
+                if not torch.is_tensor(without):  # a gate fixed open: (1 - mask) + mask * value
+                    return torch.addcmul(1 - getattr(self, name), getattr(self, name), with_part())
+                return torch.lerp(without, with_part(), getattr(self, name))
             return with_part() if has[name] else without_part()
 
         outputs = []

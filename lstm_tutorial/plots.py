@@ -138,3 +138,33 @@ def plot_successes(curves: dict, seeds: int, ax=None, xlabel="gap (steps between
     ax.legend(frameon=False, fontsize=9)
     ax.spines[["top", "right"]].set_visible(False)
     return ax
+
+
+def plot_variant_results(results: dict, ax=None, baseline=None, threshold=None, ylabel="test MSE"):
+    """One row per variant, one dot per seed, on a log scale: a comparison whose spread shows.
+
+    ``results`` maps a variant's name to its per-seed scores; ``baseline`` and ``threshold``
+    draw dashed reference lines (e.g. the score of guessing, and what counts as solved).
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.5, 0.45 * len(results) + 1.0))
+    names = list(results)
+    for row, name in enumerate(names):
+        scores = np.asarray(results[name], dtype=float)
+        ax.scatter(scores, np.full(len(scores), row), s=28, zorder=3)
+        ax.plot([np.median(scores)] * 2, [row - 0.3, row + 0.3], color="black", linewidth=1.5, zorder=2)
+    if baseline is not None:
+        value, label = baseline if isinstance(baseline, tuple) else (baseline, "baseline")
+        ax.axvline(value, color="grey", linestyle="--", linewidth=1, label=label)
+    if threshold is not None:
+        value, label = threshold if isinstance(threshold, tuple) else (threshold, "threshold")
+        ax.axvline(value, color="tab:green", linestyle=":", linewidth=1, label=label)
+    ax.set_xscale("log")
+    ax.set_yticks(range(len(names)))
+    ax.set_yticklabels(names)
+    ax.invert_yaxis()
+    ax.set_xlabel(ylabel + " (one dot per seed, bar: median)")
+    if baseline is not None or threshold is not None:
+        ax.legend(frameon=False, fontsize=8, loc="lower right")
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax

@@ -160,3 +160,9 @@ def test_show_lines_points_at_the_package(capsys):
     assert out.startswith("f_t = torch.sigmoid(f_t)") and "lstm_tutorial/lstm.py, line" in out
     with pytest.raises(ValueError, match="expected a line containing one of \\('nothing here',\\)"):
         show_lines(LSTMCell.step, "nothing here")
+
+
+def test_plot_variant_results_one_row_per_variant():
+    ax = plots.plot_variant_results({"a": [0.1, 0.2], "b": [0.01, 0.02, 0.03]}, baseline=0.16, threshold=0.01)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b"]
+    assert len(ax.collections) == 2 and ax.get_xscale() == "log"

@@ -58,5 +58,38 @@ def main() -> None:
             )
 
 
+
+def ensemble_benchmark() -> None:
+    """Members trained per second: as one LSTMEnsemble, one by one, and nn.LSTM for one model."""
+    from lstm_tutorial import LSTMCell, SequenceModel
+    from lstm_tutorial.ensemble import LSTMEnsemble
+    from lstm_tutorial.tasks import adding_problem
+
+    print("\nLSTMEnsemble: forward+backward, member-steps per second (higher is better)")
+    for members, batch, steps, hidden in [(24, 32, 30, 8), (10, 32, 51, 4), (24, 64, 100, 32)]:
+        models = [SequenceModel(LSTMCell(2, hidden), 1, readout="last") for _ in range(members)]
+        ensemble = LSTMEnsemble(models)
+        fused = SequenceModel(LSTMCell(2, hidden).to_torch(), 1, readout="last")
+        x, y = adding_problem(batch, steps, generator=torch.Generator().manual_seed(0))
+
+        def together(ensemble=ensemble, x=x, y=y):
+            ((ensemble(x) - y) ** 2).mean(dim=(1, 2)).sum().backward()
+
+        def one_by_one(models=models, x=x, y=y):
+            for m in models:
+                ((m(x) - y) ** 2).mean().backward()
+
+        def torch_lstm(fused=fused, x=x, y=y):
+            ((fused(x) - y) ** 2).mean().backward()
+
+        rates = [members / median_time(together, 5, 1), members / median_time(one_by_one, 5, 1),
+                 1 / median_time(torch_lstm, 5, 1)]
+        print(
+            f"{members:>3} members, batch {batch}, time {steps}, hidden {hidden}: ensemble {rates[0]:7.0f}, "
+            f"one by one {rates[1]:7.0f}, nn.LSTM (one model) {rates[2]:7.0f}"
+        )
+
+
 if __name__ == "__main__":
     main()
+    ensemble_benchmark()
