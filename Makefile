@@ -35,7 +35,8 @@ nbmake: env
 test: lint unit nbmake
 
 notebooks: env
-	$(VENV)/bin/jupytext --to ipynb chapters/*.md
+	# --update keeps each notebook's cell ids, so regenerating makes no noise in diffs
+	$(VENV)/bin/jupytext --update --to ipynb chapters/*.md
 
 book: env
 	$(VENV)/bin/jupyter-book build . --all -W --keep-going

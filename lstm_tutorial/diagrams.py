@@ -20,9 +20,11 @@ LAYER_COLOUR = "#fff2a8"  # a neural-network layer (weights, then a nonlinearity
 POINTWISE_COLOUR = "#f7c6d9"  # a pointwise operation (no weights)
 HIGHLIGHT_COLOUR = "#d1421b"  # the path a chapter is talking about
 FADED_COLOUR = "#bdbdbd"  # everything else, when something is highlighted
+PEEPHOLE_COLOUR = "#2c6fbb"  # the peephole connections of the peephole LSTM (dashed)
 
 LAYER_W, LAYER_H = 1.1, 0.72  # outside size of a layer box, outline included
 OP_R, OP_TANH_W = 0.27, 1.05  # radius of a pointwise circle; width of the pointwise tanh
+OP_PAIR_W = 0.8  # width of a pointwise op with a two-character label, "1−"
 
 # What each ``highlight`` of draw_lstm_module covers, by element name (see its docstring).
 _CELL_LINE = {"c_in", "forget_x", "c_mid", "add", "c_out"}
@@ -32,6 +34,27 @@ LSTM_HIGHLIGHTS = {
     "input": frozenset({"layer_i", "i_t", "layer_g", "g_t", "input_x"}),
     "update": frozenset(_CELL_LINE | {"ig"}),
     "output": frozenset({"layer_o", "o_t", "c_to_tanh", "tanh_c", "tanh_out", "output_x", "h_out", "h_up"}),
+}
+# What each ``highlight`` of draw_gru_module covers (see its docstring).
+GRU_HIGHLIGHTS = {
+    "reset": frozenset({"layer_r", "r_t", "h_to_reset", "reset_x", "reset_out"}),
+    "update": frozenset(
+        {"layer_z", "z_t", "keep_x", "z_to_one_minus", "one_minus", "one_minus_z", "cand_x", "cand_to_add", "add"}
+    ),
+}
+# The same steps in the variants (see draw_lstm_module's docstring); None is the plain LSTM.
+LSTM_VARIANT_HIGHLIGHTS = {
+    None: LSTM_HIGHLIGHTS,
+    "peephole": {
+        **LSTM_HIGHLIGHTS,
+        "forget": LSTM_HIGHLIGHTS["forget"] | {"peep_fi", "peep_f"},
+        "input": LSTM_HIGHLIGHTS["input"] | {"peep_fi", "peep_i"},
+        "output": LSTM_HIGHLIGHTS["output"] | {"peep_o"},
+    },
+    "coupled": {
+        **LSTM_HIGHLIGHTS,
+        "input": frozenset({"f_to_one_minus", "one_minus", "i_t", "layer_g", "g_t", "input_x"}),
+    },
 }
 
 
@@ -167,15 +190,27 @@ def _rounded(points, radius):
     return verts + [points[-1]], codes + [Path.LINETO]
 
 
-def _line(ax, *points, arrow=True, emphasis=None, gid=None, radius=0.3):
-    """A line through ``points`` with rounded corners; its arrowhead's tip is the last point."""
-    colour, lw, _ = _look(emphasis)
-    ax.add_patch(
-        FancyArrowPatch(
-            path=Path(*_rounded(points, radius)), arrowstyle="-|>" if arrow else "-", mutation_scale=9 + 2 * lw,
-            linewidth=lw, color=colour, joinstyle="round", capstyle="butt", gid=gid, zorder=1.5 if emphasis else 1,
-        )
-    )
+def _line(ax, *points, arrow=True, emphasis=None, gid=None, radius=0.3, colour=None, dashed=False):
+    """A line through ``points`` with rounded corners; its arrowhead's tip is the last point.
+
+    ``colour`` replaces the plain line colour (a highlight or a fade still overrides it);
+    ``dashed`` draws the line dashed, and its arrowhead solid, as a separate patch with the same ``gid``.
+    """
+    line_colour, lw, _ = _look(emphasis)
+    if colour is not None and emphasis is None:
+        line_colour = colour
+    style = {"linewidth": lw, "color": line_colour, "gid": gid, "zorder": 1.5 if emphasis else 1,
+             "joinstyle": "round", "capstyle": "butt", "mutation_scale": 9 + 2 * lw}
+    path = Path(*_rounded(points, radius))
+    if not dashed:
+        ax.add_patch(FancyArrowPatch(path=path, arrowstyle="-|>" if arrow else "-", **style))
+        return
+    ax.add_patch(FancyArrowPatch(path=path, arrowstyle="-", linestyle=(0, (3.2, 2.2)), **style))
+    if arrow:  # the head, on the last 0.2 of the line
+        (x0, y0), (x1, y1) = points[-2], points[-1]
+        back = min(0.2, ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5) / ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5
+        start = (x1 - (x1 - x0) * back, y1 - (y1 - y0) * back)
+        ax.add_patch(FancyArrowPatch(path=Path([start, (x1, y1)]), arrowstyle="-|>", **style))
 
 
 def _layer(ax, x, y, label=None, emphasis=None, gid=None):
@@ -186,10 +221,10 @@ def _layer(ax, x, y, label=None, emphasis=None, gid=None):
 
 
 def _pointwise(ax, x, y, label, emphasis=None, gid=None):
-    """A pointwise operation: a pink circle of radius ``OP_R`` (an ellipse ``OP_TANH_W`` wide for a word)."""
-    wide = len(label) > 1
-    _node(ax, x, y, label, POINTWISE_COLOUR, OP_R, width=OP_TANH_W if wide else None, emphasis=emphasis,
-          fontsize=10 if wide else 14, gid=gid)
+    """A pointwise operation: a pink circle of radius ``OP_R`` for a symbol; for a longer label
+    an ellipse, ``OP_PAIR_W`` wide for two characters ("1−") and ``OP_TANH_W`` for a word."""
+    width, fontsize = {1: (None, 14), 2: (OP_PAIR_W, 12)}.get(len(label), (OP_TANH_W, 10))
+    _node(ax, x, y, label, POINTWISE_COLOUR, OP_R, width=width, emphasis=emphasis, fontsize=fontsize, gid=gid)
 
 
 def _module(ax, width, height):
@@ -250,7 +285,37 @@ def draw_rnn_module(ax=None):
     return _finish(ax, (-2.3, 8.2), (-1.7, 6.0))
 
 
-def draw_lstm_module(ax=None, highlight=None):
+def _check_choice(what, value, allowed):
+    """Raise a ValueError naming the ``allowed`` values (None among them) unless ``value`` is one."""
+    if value is not None and (not isinstance(value, str) or value not in allowed):
+        names = ", ".join(repr(k) for k in (None, *allowed))
+        raise ValueError(f"{what} must be one of {names}; got {value!r}")
+
+
+def _peepholes(ax, em, cy, ly, xf, xi, xo):
+    """The peephole connections: ``C_{t-1}`` into the σ layers of f and i, ``C_t`` into the σ of o.
+
+    A stem leaves the cell-state line left of the forget × (where it still carries ``C_{t-1}``)
+    and splits: one branch into the f layer's left side, the other over a gap in the ``f_t``
+    arrow into the top of the i layer. The o layer's peephole drops straight from the line after
+    the + (``C_t``) into its top. All are dashed, in ``PEEPHOLE_COLOUR`` when nothing is highlighted.
+    """
+    top = ly + LAYER_H / 2
+    stem_x, bus_y, into_i = 0.75, 3.55, xi - 0.3
+    peep = {"colour": PEEPHOLE_COLOUR, "dashed": True, "radius": 0.25}
+    _line(ax, (stem_x, cy), (stem_x, bus_y + 0.25), arrow=False, emphasis=em("peep_fi"), gid="peep_fi", **peep)
+    _line(ax, (stem_x, bus_y + 0.25), (stem_x, ly), (xf - LAYER_W / 2, ly), emphasis=em("peep_f"), gid="peep_f",
+          **peep)
+    _line(ax, (stem_x, bus_y + 0.25), (stem_x, bus_y), (xf - 0.17, bus_y), arrow=False, emphasis=em("peep_i"),
+          gid="peep_i", **peep)
+    _line(ax, (xf + 0.17, bus_y), (into_i, bus_y), (into_i, top), emphasis=em("peep_i"), gid="peep_i", **peep)
+    _line(ax, (xo, cy), (xo, top), emphasis=em("peep_o"), gid="peep_o", **peep)
+    for x, label, name in ((stem_x, "$C_{t-1}$", "peep_fi"), (xo, "$C_t$", "peep_o")):
+        colour = PEEPHOLE_COLOUR if em(name) is None else _look(em(name))[0]
+        _text(ax, x + 0.1, 4.55, label, fontsize=11, ha="left", color=colour, gid=name)
+
+
+def draw_lstm_module(ax=None, highlight=None, variant=None):
     """The repeating module of an LSTM, optionally with one step of it highlighted.
 
     Along the top runs the cell state, ``C_{t-1}`` in at the left and ``C_t`` out at the right,
@@ -260,26 +325,42 @@ def draw_lstm_module(ax=None, highlight=None):
     to the cell state; ``o_t × tanh(C_t)`` (a pointwise tanh, then a pointwise ×) is ``h_t``,
     which leaves to the right and up.
 
+    ``variant`` draws one of two variants instead (``None``, the default, is the LSTM above):
+
+    * ``"peephole"`` (Gers & Schmidhuber 2000): the same module plus three dashed peephole lines
+      (``PEEPHOLE_COLOUR``), labelled with what they read: from the cell-state line left of the
+      forget × (``C_{t-1}``) into the forget gate's and the input gate's σ layers, and from the
+      line right of the + (``C_t``) into the output gate's σ layer. Their gids are ``"peep_fi"``
+      (the shared stem and its label), ``"peep_f"``, ``"peep_i"`` and ``"peep_o"``.
+    * ``"coupled"``: forget and input gates coupled, ``i_t = 1 − f_t``. Three layers only (σ for
+      ``f_t``, tanh for ``C̃_t``, σ for ``o_t``); ``f_t`` is copied into a pointwise "1−" (gid
+      ``"one_minus"``), whose output, labelled ``1 − f_t``, multiplies the candidate where ``i_t``
+      did.
+
     ``highlight`` draws one step's elements in ``HIGHLIGHT_COLOUR`` (and thicker) and fades all
     the rest; ``None`` (the default) draws everything plainly. The steps cover exactly:
 
     * ``"cell_state"``: the cell-state line across the top and its two pointwise ops, the
       forget × and the +.
-    * ``"forget"``: the ``f_t`` layer, its arrow ``f_t`` and the forget × on the cell-state line.
+    * ``"forget"``: the ``f_t`` layer, its arrow ``f_t`` and the forget × on the cell-state line;
+      for ``"peephole"`` also the stem and the branch of the peephole into the f layer.
     * ``"input"``: the ``i_t`` and ``C̃_t`` layers, their arrows ``i_t`` and ``C̃_t``, and the ×
-      that multiplies them.
+      that multiplies them; for ``"peephole"`` also the stem and the branch of the peephole into
+      the i layer. For ``"coupled"``, which has no input layer: the copy of ``f_t`` into the
+      "1−", the "1−", its arrow ``1 − f_t``, the ``C̃_t`` layer and its arrow, and the ×.
     * ``"update"``: the cell-state line with the forget × and the + (as ``"cell_state"``), plus
       the arrow carrying ``i_t × C̃_t`` into the +.
     * ``"output"``: the ``o_t`` layer and its arrow ``o_t``; the branch from the cell state into the
-      pointwise tanh, that tanh and its arrow; their ×; and ``h_t`` out, to the right and up.
+      pointwise tanh, that tanh and its arrow; their ×; and ``h_t`` out, to the right and up;
+      for ``"peephole"`` also the peephole into the o layer.
 
-    Each element's artists carry its name as ``gid`` (the sets are ``LSTM_HIGHLIGHTS``); the
-    inputs ``h_{t-1}``, ``x_t`` and their concatenation belong to no step.
+    Each element's artists carry its name as ``gid`` (the sets are ``LSTM_HIGHLIGHTS``, and
+    ``LSTM_VARIANT_HIGHLIGHTS`` per variant); the inputs ``h_{t-1}``, ``x_t`` and their
+    concatenation belong to no step.
     """
-    if highlight is not None and (not isinstance(highlight, str) or highlight not in LSTM_HIGHLIGHTS):
-        allowed = ", ".join(repr(k) for k in (None, *LSTM_HIGHLIGHTS))
-        raise ValueError(f"highlight must be one of {allowed}; got {highlight!r}")
-    part = LSTM_HIGHLIGHTS.get(highlight)
+    _check_choice("variant", variant, tuple(v for v in LSTM_VARIANT_HIGHLIGHTS if v is not None))
+    _check_choice("highlight", highlight, tuple(LSTM_HIGHLIGHTS))
+    part = LSTM_VARIANT_HIGHLIGHTS[variant].get(highlight)
 
     def em(name):
         return None if part is None else name in part
@@ -288,6 +369,7 @@ def draw_lstm_module(ax=None, highlight=None):
     cy, my, ly, hy = 5.5, 4.1, 2.5, 0.9  # cell line, input × and tanh, layers, hidden line
     xf, xi, xg, xo, xout, xup = 1.9, 3.4, 4.9, 6.4, 8.1, 9.4  # columns
     top, bottom = ly + LAYER_H / 2, ly - LAYER_H / 2
+    coupled = variant == "coupled"
     _module(ax, 10.3, 6.4)
 
     # the cell state, straight across the top
@@ -299,20 +381,33 @@ def draw_lstm_module(ax=None, highlight=None):
     _line(ax, (xg + OP_R, cy), (11.6, cy), emphasis=em("c_out"), gid="c_out")
     _text(ax, 11.75, cy, "$C_t$", em("c_out"), fontsize=13, ha="left", gid="c_out")
 
-    # h_{t-1} and x_t, concatenated, feed the four layers
+    # h_{t-1} and x_t, concatenated, feed the four layers (three when coupled)
     inputs = None if part is None else False
     _inputs(ax, hy, x_at=0.4, merge_at=0.9, emphasis=inputs)
-    for x in (xf, xi, xg):
+    for x in (xf, xg) if coupled else (xf, xi, xg):
         _line(ax, (x, hy), (x, bottom), emphasis=inputs, gid="concat")
     _line(ax, (0.9, hy), (xo, hy), (xo, bottom), emphasis=inputs, gid="concat")
-    for x, label, name in ((xf, "σ", "f"), (xi, "σ", "i"), (xg, "tanh", "g"), (xo, "σ", "o")):
-        _layer(ax, x, ly, label, em(f"layer_{name}"), f"layer_{name}")
+    layers = (xf, "σ", "f"), (xi, "σ", "i"), (xg, "tanh", "g"), (xo, "σ", "o")
+    for x, label, name in layers:
+        if not (coupled and name == "i"):
+            _layer(ax, x, ly, label, em(f"layer_{name}"), f"layer_{name}")
 
     # forget gate and input gate
     _line(ax, (xf, top), (xf, cy - OP_R), emphasis=em("f_t"), gid="f_t")
-    _text(ax, xf + 0.12, (top + cy) / 2, "$f_t$", em("f_t"), ha="left", gid="f_t")
-    _line(ax, (xi, top), (xi, my), (xg - OP_R, my), emphasis=em("i_t"), gid="i_t")
-    _text(ax, xi + 0.12, my - 0.55, "$i_t$", em("i_t"), ha="left", gid="i_t")
+    if coupled:
+        # f_t is copied into the "1−"; its output 1 − f_t takes the input gate's place
+        _text(ax, xf - 0.12, (top + my) / 2, "$f_t$", em("f_t"), ha="right", gid="f_t")
+        x1 = xi - 0.35  # the "1−", a little left of where the input layer was
+        _line(ax, (xf, my - 0.3), (xf, my), (x1 - OP_PAIR_W / 2, my), emphasis=em("f_to_one_minus"),
+              gid="f_to_one_minus")
+        _pointwise(ax, x1, my, "1−", em("one_minus"), "one_minus")
+        _line(ax, (x1 + OP_PAIR_W / 2, my), (xg - OP_R, my), emphasis=em("i_t"), gid="i_t")
+        _text(ax, (x1 + OP_PAIR_W / 2 + xg - OP_R) / 2, my + 0.1, "$1-f_t$", em("i_t"), fontsize=11, va="bottom",
+              gid="i_t")
+    else:
+        _text(ax, xf + 0.12, (top + cy) / 2, "$f_t$", em("f_t"), ha="left", gid="f_t")
+        _line(ax, (xi, top), (xi, my), (xg - OP_R, my), emphasis=em("i_t"), gid="i_t")
+        _text(ax, xi + 0.12, my - 0.55, "$i_t$", em("i_t"), ha="left", gid="i_t")
     _line(ax, (xg, top), (xg, my - OP_R), emphasis=em("g_t"), gid="g_t")
     _text(ax, xg + 0.12, (top + my - OP_R) / 2, r"$\tilde{C}_t$", em("g_t"), ha="left", gid="g_t")
     _pointwise(ax, xg, my, "×", em("input_x"), "input_x")
@@ -327,7 +422,108 @@ def draw_lstm_module(ax=None, highlight=None):
     _pointwise(ax, xout, ly, "×", em("output_x"), "output_x")
     _line(ax, (xout, ly - OP_R), (xout, hy), (11.6, hy), emphasis=em("h_out"), gid="h_out")
     _outputs(ax, (xup, hy), hy, 11.6, top=7.6, cross_y=cy, emphasis=em("h_up"))
+
+    if variant == "peephole":
+        _peepholes(ax, em, cy, ly, xf, xi, xo)
     return _finish(ax, (-2.5, 12.7), (-1.7, 8.1))
+
+
+def draw_gru_module(ax=None, highlight=None):
+    """The repeating module of a GRU (Cho et al. 2014), optionally with one gate highlighted.
+
+    Drawn in the paper's form, where the reset gate scales ``h_{t-1}`` *before* the candidate's
+    weights: ``h̃_t = tanh(W [r_t ⊙ h_{t-1}, x_t] + b)``. PyTorch (like cuDNN) scales the product
+    ``W_hn h_{t-1} + b_hn`` instead, which a layer box on a concatenation cannot show; the two are
+    different functions, equal where ``r_t = 1`` (chapter 13 compares them). The mix is the paper's
+    and PyTorch's, ``h_t = (1 − z_t) ⊙ h̃_t + z_t ⊙ h_{t-1}``: where ``z_t`` is 1 the old state is
+    kept.
+
+    There is one state, ``h``, and its line runs along the top: ``h_{t-1}`` in at the left,
+    through a pointwise × (the old state weighted by ``z_t``) and a pointwise + (the weighted
+    candidate added), out at the right as ``h_t`` and, copied, up. Left of the ×, a copy of
+    ``h_{t-1}`` drops down; it is concatenated with ``x_t`` and feeds two σ layers, the reset gate
+    ``r_t`` and the update gate ``z_t``, and on its way down a branch of it enters a pointwise ×
+    with ``r_t``. That product, ``r_t ⊙ h_{t-1}``, crosses the ``z_t`` arrow (drawn with a gap) and
+    is concatenated with a copy of ``x_t`` to feed the tanh layer, the candidate ``h̃_t``.
+    ``z_t`` goes up to the × on the state line and is copied into a pointwise "1−", whose output
+    ``1 − z_t`` multiplies the candidate before the +.
+
+    ``highlight`` draws one gate's elements in ``HIGHLIGHT_COLOUR`` (and thicker) and fades all
+    the rest; ``None`` (the default) draws everything plainly. The gates cover exactly:
+
+    * ``"reset"``: the ``r_t`` layer and its arrow ``r_t``; the branch of ``h_{t-1}`` into the
+      reset ×, that ×, and its product ``r_t ⊙ h_{t-1}`` up to where it joins ``x_t``.
+    * ``"update"``: the ``z_t`` layer and its arrow ``z_t``; the × on the state line; the copy of
+      ``z_t`` into the "1−", the "1−" and its arrow ``1 − z_t``; the × that weights the candidate,
+      its arrow into the +, and the +. Not the state line itself, nor the candidate layer.
+
+    Each element's artists carry its name as ``gid`` (the sets are ``GRU_HIGHLIGHTS``); the
+    inputs, their concatenations, the candidate layer and its arrow ``h̃_t``, the state line and
+    ``h_t`` belong to neither gate.
+    """
+    _check_choice("highlight", highlight, tuple(GRU_HIGHLIGHTS))
+    part = GRU_HIGHLIGHTS.get(highlight)
+
+    def em(name):
+        return None if part is None else name in part
+
+    plain = None if part is None else False  # what belongs to no gate
+    ax = _axes(ax, (6.75, 5.15))
+    ty, my, ry, ly, hy, xy = 6.1, 4.9, 4.0, 2.5, 0.9, 0.3  # state line, 1− row, reset row, layers, concat, x_t
+    xd, xx, xr, xz, xm, xn, xup, right = 0.5, 1.0, 2.0, 3.6, 5.6, 7.0, 8.2, 10.0  # columns
+    top, bottom = ly + LAYER_H / 2, ly - LAYER_H / 2
+    _module(ax, 8.8, 7.0)
+
+    # the state line: h_{t-1} × z_t, plus (1 - z_t) × h~_t, is h_t
+    _text(ax, -1.35, ty, "$h_{t-1}$", plain, fontsize=13, ha="right", gid="h_in")
+    _line(ax, (-1.2, ty), (xz - OP_R, ty), emphasis=plain, gid="h_in")
+    _pointwise(ax, xz, ty, "×", em("keep_x"), "keep_x")
+    _line(ax, (xz + OP_R, ty), (xn - OP_R, ty), emphasis=plain, gid="h_mid")
+    _pointwise(ax, xn, ty, "+", em("add"), "add")
+    _line(ax, (xn + OP_R, ty), (right, ty), emphasis=plain, gid="h_out")
+    _text(ax, right + 0.15, ty, "$h_t$", plain, fontsize=13, ha="left", gid="h_out")
+    _node(ax, xup, 8.1, "$h_t$", OUTPUT_COLOUR, emphasis=plain, gid="h_up")
+    _line(ax, (xup - 0.3, ty), (xup, ty), (xup, 8.1 - 0.32), emphasis=plain, gid="h_up")
+
+    # a copy of h_{t-1} drops down and is concatenated with x_t: the input of both gates
+    _line(ax, (xd - 0.3, ty), (xd, ty), (xd, hy), (xx, hy), arrow=False, emphasis=plain, gid="h_drop")
+    _node(ax, xx, -1.2, "$x_t$", INPUT_COLOUR, emphasis=plain, gid="x_in")
+    _line(ax, (xx, -0.88), (xx, hy), (xx + 0.4, hy), arrow=False, emphasis=plain, gid="x_in", radius=0.4)
+    _line(ax, (xx, hy), (xz, hy), (xz, bottom), emphasis=plain, gid="concat")
+    _line(ax, (xr, hy), (xr, bottom), emphasis=plain, gid="concat")
+    _layer(ax, xr, ly, "σ", em("layer_r"), "layer_r")
+    _layer(ax, xz, ly, "σ", em("layer_z"), "layer_z")
+
+    # reset gate: r_t × h_{t-1}, which crosses the z_t arrow on its way to the candidate
+    _line(ax, (xr, top), (xr, ry - OP_R), emphasis=em("r_t"), gid="r_t")
+    _text(ax, xr - 0.14, top + 0.32, "$r_t$", em("r_t"), ha="right", gid="r_t")
+    _line(ax, (xd, ry + 0.3), (xd, ry), (xr - OP_R, ry), emphasis=em("h_to_reset"), gid="h_to_reset")
+    _pointwise(ax, xr, ry, "×", em("reset_x"), "reset_x")
+    _line(ax, (xr + OP_R, ry), (xz - 0.17, ry), arrow=False, emphasis=em("reset_out"), gid="reset_out")
+    _line(ax, (xz + 0.17, ry), (xm, ry), (xm, 1.45), (xn, 1.45), (xn, 1.85), arrow=False,
+          emphasis=em("reset_out"), gid="reset_out")
+    _text(ax, (xz + xm) / 2 + 0.1, ry + 0.08, r"$r_t \odot h_{t-1}$", em("reset_out"), fontsize=11, va="bottom",
+          gid="reset_out")
+
+    # the candidate reads [r_t ⊙ h_{t-1}, x_t]: x_t is copied along the bottom
+    _line(ax, (xx, xy - 0.3), (xx, xy), (xn, xy), (xn, bottom), emphasis=plain, gid="x_to_n")
+    _layer(ax, xn, ly, "tanh", plain, "layer_n")
+    _line(ax, (xn, top), (xn, my - OP_R), emphasis=plain, gid="n_t")
+    _text(ax, xn + 0.12, (top + my - OP_R) / 2, r"$\tilde{h}_t$", plain, ha="left", gid="n_t")
+
+    # update gate: z_t weighs the old state, 1 - z_t the candidate
+    _line(ax, (xz, top), (xz, ty - OP_R), emphasis=em("z_t"), gid="z_t")
+    _text(ax, xz + 0.12, (top + ry) / 2, "$z_t$", em("z_t"), ha="left", gid="z_t")
+    x1 = 5.2
+    _line(ax, (xz, my - 0.3), (xz, my), (x1 - OP_PAIR_W / 2, my), emphasis=em("z_to_one_minus"),
+          gid="z_to_one_minus")
+    _pointwise(ax, x1, my, "1−", em("one_minus"), "one_minus")
+    _line(ax, (x1 + OP_PAIR_W / 2, my), (xn - OP_R, my), emphasis=em("one_minus_z"), gid="one_minus_z")
+    _text(ax, (x1 + OP_PAIR_W / 2 + xn - OP_R) / 2, my + 0.1, "$1-z_t$", em("one_minus_z"), fontsize=11,
+          va="bottom", gid="one_minus_z")
+    _pointwise(ax, xn, my, "×", em("cand_x"), "cand_x")
+    _line(ax, (xn, my + OP_R), (xn, ty - OP_R), emphasis=em("cand_to_add"), gid="cand_to_add")
+    return _finish(ax, (-2.5, 11.0), (-1.7, 8.6))
 
 
 def draw_notation(ax=None):
