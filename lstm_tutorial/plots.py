@@ -168,3 +168,11 @@ def plot_variant_results(results: dict, ax=None, baseline=None, threshold=None, 
         ax.legend(frameon=False, fontsize=8, loc="lower right")
     ax.spines[["top", "right"]].set_visible(False)
     return ax
+
+
+def plateau_end(losses, level: float, window: int = 50) -> int:
+    """The last training step at which the running mean of the loss (over ``window`` steps) was
+    still above ``level``: how long a run sat on its plateau before it left for good. A run
+    that never went above ``level`` gives 0."""
+    above = np.nonzero(smooth(losses, window) > level)[0]
+    return int(above[-1]) + 1 if len(above) else 0

@@ -7,9 +7,9 @@ import pytest
 import torch
 from torch import nn
 
-from lstm_tutorial import CoupledLSTMCell, GRUCell, LSTMCell, PeepholeLSTMCell, RNNCell, unroll
+from lstm_tutorial import CoupledLSTMCell, GRUCell, LSTMCell, LSTMVariantCell, PeepholeLSTMCell, RNNCell, unroll
 
-ALL_CELLS = [LSTMCell, GRUCell, RNNCell, PeepholeLSTMCell, CoupledLSTMCell]
+ALL_CELLS = [LSTMCell, GRUCell, RNNCell, PeepholeLSTMCell, CoupledLSTMCell, LSTMVariantCell]
 
 
 @pytest.mark.parametrize("cls", ALL_CELLS)
@@ -54,7 +54,7 @@ def test_dtype_mismatch_is_named():
         unroll(cell, torch.randn(2, 7, 3))
 
 
-@pytest.mark.parametrize("cls", [LSTMCell, PeepholeLSTMCell, CoupledLSTMCell])
+@pytest.mark.parametrize("cls", [LSTMCell, PeepholeLSTMCell, CoupledLSTMCell, LSTMVariantCell])
 def test_lstm_state_count(cls):
     cell = cls(3, 5)
     x_t = torch.randn(2, 3)

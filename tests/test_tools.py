@@ -166,3 +166,10 @@ def test_plot_variant_results_one_row_per_variant():
     ax = plots.plot_variant_results({"a": [0.1, 0.2], "b": [0.01, 0.02, 0.03]}, baseline=0.16, threshold=0.01)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b"]
     assert len(ax.collections) == 2 and ax.get_xscale() == "log"
+
+
+def test_plateau_end():
+    losses = [1.0] * 100 + [0.01] * 100
+    assert plots.plateau_end(losses, 0.5, window=1) == 100
+    assert 100 < plots.plateau_end(losses, 0.5, window=50) < 130  # the running mean lags
+    assert plots.plateau_end([0.1] * 10, 0.5) == 0
