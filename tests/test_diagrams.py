@@ -148,26 +148,7 @@ def test_arrows_end_on_shape_edges_not_inside():
     ax = diagrams.draw_lstm_module()
     tips = [p._path_original.vertices[-1] for p in ax.patches
             if isinstance(p, FancyArrowPatch) and type(p.get_arrowstyle()).__name__ != "Curve"]
-    tol = 0.02
-    pad = 0.05  # the boxes' outline is drawn this far outside their nominal rectangle
-
-    def inside_box(b, x, y, margin):
-        return (b.get_x() - pad + margin < x < b.get_x() + b.get_width() + pad - margin
-                and b.get_y() - pad + margin < y < b.get_y() + b.get_height() + pad - margin)
-
-    def inside_ellipse(e, x, y, margin):
-        return ((x - e.center[0]) / (e.width / 2)) ** 2 + ((y - e.center[1]) / (e.height / 2)) ** 2 < 1 - margin
-
-    for x, y in tips:
-        for b in layer_boxes(ax):
-            assert not inside_box(b, x, y, tol), (x, y)
-        for e in pointwise_ops(ax):
-            assert not inside_ellipse(e, x, y, 2 * tol), (x, y)
-    for b in layer_boxes(ax):
-        cx, _ = box_centre(b)
-        assert any(x == pytest.approx(cx) and y == pytest.approx(b.get_y() - pad) for x, y in tips)
-    for e in pointwise_ops(ax):  # every op receives at least one arrow, on its outline
-        assert any(not inside_ellipse(e, x, y, 2 * tol) and inside_ellipse(e, x, y, -2 * tol) for x, y in tips)
+    assert_tips_on_edges(ax, tips)
 
 
 def test_rnn_module_has_one_tanh_layer():
@@ -473,25 +454,7 @@ def test_module_arrows_end_on_shape_edges_not_inside(name):
     drawn outside the axes."""
     ax = DRAWINGS[name]()
     tips = [ends(p)[1] for p in lines(ax) if has_head(p)]
-    tol, pad = 0.02, 0.05
-
-    def inside_box(b, x, y, margin):
-        return (b.get_x() - pad + margin < x < b.get_x() + b.get_width() + pad - margin
-                and b.get_y() - pad + margin < y < b.get_y() + b.get_height() + pad - margin)
-
-    def inside_ellipse(e, x, y, margin):
-        return ((x - e.center[0]) / (e.width / 2)) ** 2 + ((y - e.center[1]) / (e.height / 2)) ** 2 < 1 - margin
-
-    for x, y in tips:
-        for b in layer_boxes(ax):
-            assert not inside_box(b, x, y, tol), (x, y)
-        for e in pointwise_ops(ax):
-            assert not inside_ellipse(e, x, y, 2 * tol), (x, y)
-    for b in layer_boxes(ax):  # every layer is fed from below
-        cx, _ = box_centre(b)
-        assert any(x == pytest.approx(cx) and y == pytest.approx(b.get_y() - pad) for x, y in tips)
-    for e in pointwise_ops(ax):
-        assert any(not inside_ellipse(e, x, y, 2 * tol) and inside_ellipse(e, x, y, -2 * tol) for x, y in tips)
+    assert_tips_on_edges(ax, tips)
     # every label lies inside the visible area
     ax.figure.canvas.draw()
     frame = ax.get_window_extent()
@@ -517,3 +480,29 @@ def test_module_drawings_use_the_given_axes(name):
     _, ax = plt.subplots()
     assert DRAWINGS[name](ax=ax) is ax
     assert not ax.axison and ax.get_aspect() == 1.0
+
+
+TOL, PAD = 0.02, 0.05  # PAD: the boxes' outline is drawn this far outside their nominal rectangle
+
+
+def _inside_box(b, x, y, margin):
+    return (b.get_x() - PAD + margin < x < b.get_x() + b.get_width() + PAD - margin
+            and b.get_y() - PAD + margin < y < b.get_y() + b.get_height() + PAD - margin)
+
+
+def _inside_ellipse(e, x, y, margin):
+    return ((x - e.center[0]) / (e.width / 2)) ** 2 + ((y - e.center[1]) / (e.height / 2)) ** 2 < 1 - margin
+
+
+def assert_tips_on_edges(ax, tips):
+    """No arrowhead ends inside a shape; each layer is fed from below; each op receives an arrow."""
+    for x, y in tips:
+        for b in layer_boxes(ax):
+            assert not _inside_box(b, x, y, TOL), (x, y)
+        for e in pointwise_ops(ax):
+            assert not _inside_ellipse(e, x, y, 2 * TOL), (x, y)
+    for b in layer_boxes(ax):
+        cx, _ = box_centre(b)
+        assert any(x == pytest.approx(cx) and y == pytest.approx(b.get_y() - PAD) for x, y in tips)
+    for e in pointwise_ops(ax):
+        assert any(not _inside_ellipse(e, x, y, 2 * TOL) and _inside_ellipse(e, x, y, -2 * TOL) for x, y in tips)
