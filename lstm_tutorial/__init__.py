@@ -4,7 +4,7 @@ Recurrent cells written from scratch, each checked against ``torch.nn``; a loop 
 them along a sequence; and the small tools the chapters share (windows, training, figures).
 """
 
-from . import ablation, diagrams, ensemble, experiments, gradients, plots, tasks
+from . import ablation, data, diagrams, ensemble, experiments, gradients, plots, tasks
 from .ablation import LSTMVariantCell
 from .book import glue, show_lines
 from .cell import RecurrentCell
@@ -14,12 +14,13 @@ from .lstm import LSTMCell
 from .model import SequenceModel
 from .peephole import PeepholeLSTMCell
 from .rnn import RNNCell
-from .training import reproducible, train
+from .training import reproducible, train, train_epochs
 from .unroll import record_gates, unroll
 from .windows import sliding_windows
 
 __all__ = [
     "ablation",
+    "data",
     "ensemble",
     "LSTMVariantCell",
     "diagrams",
@@ -40,6 +41,7 @@ __all__ = [
     "show_lines",
     "sliding_windows",
     "train",
+    "train_epochs",
     "unroll",
 ]
 

@@ -75,3 +75,42 @@ def train(
                     flush=True,
                 )
     return losses
+
+
+def train_epochs(
+    model: torch.nn.Module,
+    loader,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    epochs: int,
+    *,
+    lr: float = 1e-2,
+    clip: float | None = 1.0,
+    log_every: int | None = None,
+    evaluate: Callable[[], float] | None = None,
+) -> list[float]:
+    """Adam over a ``DataLoader`` for ``epochs`` passes, clipping the gradient norm; returns the
+    mean training loss of each epoch. ``evaluate()``, if given, is printed with the progress
+    (e.g. the validation error), ``log_every`` epochs (default: five lines per run)."""
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs must be a positive int, got {epochs!r}")
+    log_every = log_every or max(1, epochs // 5)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    history = []
+    for epoch in range(1, epochs + 1):
+        total, count = 0.0, 0
+        for x, y in loader:
+            loss = loss_fn(model(x), y)
+            optimizer.zero_grad()
+            loss.backward()
+            if clip is not None:
+                torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+            optimizer.step()
+            total, count = total + loss.item() * len(x), count + len(x)
+        history.append(total / count)
+        if epoch % log_every == 0 or epoch == epochs:
+            extra = ""
+            if evaluate is not None:
+                with torch.no_grad():
+                    extra = f"  validation {evaluate():.4f}"
+            print(f"epoch {epoch:>3}/{epochs}  training loss {history[-1]:.4f}{extra}", flush=True)
+    return history

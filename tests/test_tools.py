@@ -173,3 +173,21 @@ def test_plateau_end():
     assert plots.plateau_end(losses, 0.5, window=1) == 100
     assert 100 < plots.plateau_end(losses, 0.5, window=50) < 130  # the running mean lags
     assert plots.plateau_end([0.1] * 10, 0.5) == 0
+
+
+def test_train_epochs_passes_over_the_loader(capsys):
+    from torch.utils.data import DataLoader, TensorDataset
+
+    from lstm_tutorial import train_epochs
+
+    reproducible(0)
+    x = torch.randn(40, 5, 1)
+    y = x.sum(dim=1)
+    model = SequenceModel(LSTMCell(1, 4), 1, readout="last")
+    loader = DataLoader(TensorDataset(x, y), batch_size=10)
+    history = train_epochs(model, loader, torch.nn.functional.mse_loss, 20, evaluate=lambda: 0.5)
+    assert len(history) == 20 and history[-1] < history[0]
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 5 and lines[-1].startswith("epoch  20/20") and "validation 0.5000" in lines[-1]
+    with pytest.raises(ValueError, match="epochs must be a positive int, got 0"):
+        train_epochs(model, loader, torch.nn.functional.mse_loss, 0)
