@@ -58,3 +58,8 @@ def lstm_parameter_count(
     first = 4 * h * i + shared  # layer 0 reads input_size features
     upper = 4 * h * d * r + shared  # the layers above read d * r
     return d * (first + (layers - 1) * upper)
+
+
+def count_parameters(module) -> int:
+    """The number of numbers a module learns: ``sum(p.numel() for p in module.parameters())``."""
+    return sum(p.numel() for p in module.parameters())

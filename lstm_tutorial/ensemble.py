@@ -151,3 +151,9 @@ class LSTMEnsemble(nn.Module):
         for g in grads:
             g.mul_(scale.view(-1, *([1] * (g.dim() - 1))))
         return norms
+
+
+def member_mse(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Mean squared error of each member of an ensemble: ``out`` is (members, batch, ...), ``y``
+    is (batch, ...) and shared; returns one loss per member, as ``train`` expects."""
+    return ((out - y) ** 2).flatten(1).mean(dim=1)

@@ -65,3 +65,12 @@ def test_counting_agrees_with_torch_on_proj_size_limit(proj_size):
     # PyTorch refuses these too, so the formula is not stricter than the module
     with pytest.raises(ValueError):
         nn.LSTM(3, 4, proj_size=proj_size)
+
+
+def test_count_parameters_counts_every_learned_number():
+    from torch import nn
+
+    from lstm_tutorial.counting import count_parameters
+
+    assert count_parameters(nn.Linear(3, 2)) == 3 * 2 + 2
+    assert count_parameters(nn.LSTM(3, 4)) == lstm_parameter_count(3, 4)

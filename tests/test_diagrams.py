@@ -101,9 +101,7 @@ def test_lstm_module_math_labels():
 
 def test_lstm_module_plain_has_nothing_highlighted_or_faded():
     ax = diagrams.draw_lstm_module()
-    for colour in (diagrams.HIGHLIGHT_COLOUR, diagrams.FADED_COLOUR):
-        assert not in_colour(ax.patches, colour)
-        assert not [t for t in ax.texts if same_color(t.get_color(), colour)]
+    assert_nothing_highlighted_or_faded(ax)
 
 
 @pytest.mark.parametrize("highlight", sorted(EXPECTED))
@@ -337,9 +335,7 @@ def test_variant_highlight_covers_exactly_its_step(variant, highlight):
 @pytest.mark.parametrize("variant", [None, "peephole", "coupled"])
 def test_variants_plain_have_nothing_highlighted_or_faded(variant):
     ax = diagrams.draw_lstm_module(variant=variant)
-    for colour in (diagrams.HIGHLIGHT_COLOUR, diagrams.FADED_COLOUR):
-        assert not in_colour(ax.patches, colour)
-        assert not [t for t in ax.texts if same_color(t.get_color(), colour)]
+    assert_nothing_highlighted_or_faded(ax)
 
 
 @pytest.mark.parametrize("bad", ["Peephole", "gru", "", 1])
@@ -433,9 +429,7 @@ def test_gru_highlight_covers_exactly_its_gate(highlight):
 
 def test_gru_plain_has_nothing_highlighted_or_faded():
     ax = diagrams.draw_gru_module()
-    for colour in (diagrams.HIGHLIGHT_COLOUR, diagrams.FADED_COLOUR):
-        assert not in_colour(ax.patches, colour)
-        assert not [t for t in ax.texts if same_color(t.get_color(), colour)]
+    assert_nothing_highlighted_or_faded(ax)
 
 
 @pytest.mark.parametrize("bad", ["Reset", "forget", "", 2])
@@ -506,3 +500,9 @@ def assert_tips_on_edges(ax, tips):
         assert any(x == pytest.approx(cx) and y == pytest.approx(b.get_y() - PAD) for x, y in tips)
     for e in pointwise_ops(ax):
         assert any(not _inside_ellipse(e, x, y, 2 * TOL) and _inside_ellipse(e, x, y, -2 * TOL) for x, y in tips)
+
+
+def assert_nothing_highlighted_or_faded(ax):
+    for colour in (diagrams.HIGHLIGHT_COLOUR, diagrams.FADED_COLOUR):
+        assert not in_colour(ax.patches, colour)
+        assert not [t for t in ax.texts if same_color(t.get_color(), colour)]

@@ -99,3 +99,11 @@ def test_variant_cell_parts():
         LSTMVariantCell(3, 4, without="forget_gate")
     with pytest.raises(ValueError, match="got \\('peephole',\\)"):
         LSTMVariantCell(3, 4, without=("peephole",))
+
+
+def test_member_mse_is_one_loss_per_member():
+    from lstm_tutorial.ensemble import member_mse
+
+    y = torch.randn(4, 1)
+    out = torch.stack([y, y + 1, y - 2])  # (members, batch, 1)
+    torch.testing.assert_close(member_mse(out, y), torch.tensor([0.0, 1.0, 4.0]))
