@@ -5,12 +5,14 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 BOOK   := _build/html/index.html
 
-.PHONY: help env test lint unit notebooks check-notebooks nbmake book clean benchmark budget
+.PHONY: help env test lint unit notebooks check-notebooks nbmake book clean benchmark budget student student-test determinism
 
 help:
 	@echo "make test       lint, unit tests, notebook pairing check, every chapter executed (nbmake)"
 	@echo "make book       build the HTML book with every chapter executed, warnings as errors"
 	@echo "make notebooks  regenerate chapters/*.ipynb from the chapters/*.md sources"
+	@echo "make student    the student edition: solutions removed, starters and checkers (student/)"
+	@echo "make determinism  after make book: rerun every chapter, compare its text outputs"
 	@echo "make benchmark  time the from-scratch LSTM against nn.LSTM"
 	@echo "make budget     run every chapter in a fresh kernel; report wall time and peak memory"
 	@echo "make clean      remove the built book"
@@ -32,13 +34,20 @@ unit: env
 nbmake: env
 	$(PY) -m pytest -q --nbmake --nbmake-timeout=300 chapters
 
-test: lint unit nbmake
+student: env
+	$(PY) tools/make_student.py --out student --zip _build/student-edition.zip
+
+student-test: student
+	# the student edition, starters unanswered, must still run top to bottom
+	$(PY) -m pytest -q --nbmake --nbmake-timeout=300 student/chapters
+
+test: lint unit nbmake student-test
 
 notebooks: env
 	# --update keeps each notebook's cell ids, so regenerating makes no noise in diffs
 	$(VENV)/bin/jupytext --update --to ipynb chapters/*.md
 
-book: env
+book: env student
 	$(VENV)/bin/jupyter-book build . --all -W --keep-going
 	@echo "The book is at $(CURDIR)/$(BOOK)"
 
@@ -47,6 +56,10 @@ benchmark: env
 
 budget: env
 	$(PY) tools/budget.py
+
+determinism: env
+	# after `make book`: every chapter run again must print and glue exactly the same
+	$(PY) tools/determinism.py
 
 clean:
 	rm -rf _build

@@ -4,7 +4,7 @@ Recurrent cells written from scratch, each checked against ``torch.nn``; a loop 
 them along a sequence; and the small tools the chapters share (windows, training, figures).
 """
 
-from . import ablation, counting, data, diagrams, ensemble, experiments, gradients, plots, tasks
+from . import ablation, counting, data, diagrams, ensemble, exercises, experiments, gradients, plots, tasks
 from .ablation import LSTMVariantCell
 from .book import glue, show_lines
 from .cell import RecurrentCell
@@ -23,6 +23,7 @@ __all__ = [
     "counting",
     "data",
     "ensemble",
+    "exercises",
     "LSTMVariantCell",
     "diagrams",
     "experiments",

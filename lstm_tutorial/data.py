@@ -8,7 +8,8 @@ from pathlib import Path
 
 import torch
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# Inside the package, so a non-editable install (Colab, Binder) carries its data.
+DATA_DIR = Path(__file__).resolve().parent / "datasets"
 CO2_FILE = "co2_mauna_loa_weekly.csv"
 MISSING = ("error", "interpolate", "keep")
 

@@ -32,3 +32,26 @@ def test_bad_arguments(tmp_path):
         load_co2(missing="drop")
     with pytest.raises(ValueError, match=r"expected the data file at .*nowhere.csv, but there is no such file"):
         load_co2(tmp_path / "nowhere.csv")
+
+
+def test_an_installed_package_carries_its_data_and_checkers(tmp_path):
+    """Colab and Binder install the package without the repository around it: the wheel
+    must hold the data file and the exercise checkers."""
+    import shutil
+    import subprocess
+    import sys
+    import zipfile
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    src = tmp_path / "src"
+    shutil.copytree(root / "lstm_tutorial", src / "lstm_tutorial", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(root / name, src / name)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(src)],
+                   check=True, capture_output=True)
+    names = zipfile.ZipFile(next(tmp_path.glob("*.whl"))).namelist()
+    assert "lstm_tutorial/datasets/co2_mauna_loa_weekly.csv" in names
+    assert "lstm_tutorial/datasets/README.md" in names
+    assert "lstm_tutorial/exercises/_harness.py" in names
+    assert "lstm_tutorial/exercises/ch10.py" in names

@@ -1,0 +1,68 @@
+"""The determinism check (tools/determinism.py) catches a changed print, a changed glued
+value and a changed figure kind, and ignores what may legitimately differ."""
+
+import sys
+from pathlib import Path
+
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+import determinism  # noqa: E402
+
+
+def executed(*outputs, source="print(x)"):
+    cell = new_code_cell(source)
+    cell.outputs = list(outputs)
+    return new_notebook(cells=[cell])
+
+
+def stream(text, name="stdout"):
+    return new_output("stream", name=name, text=text)
+
+
+def glue(name, text):
+    out = new_output("display_data", data={"application/papermill.record/text/plain": text})
+    out.metadata = {"scrapbook": {"name": name, "mime_prefix": "application/papermill.record/"}}
+    return out
+
+
+def test_same_outputs_pass_even_when_streams_were_merged():
+    split = executed(stream("loss 0.5\n"), stream("loss 0.4\n"))
+    merged = executed(stream("loss 0.5\nloss 0.4\n"))
+    assert determinism.compare("ch", split, merged) == []
+
+
+def test_a_changed_number_is_reported_with_its_cell():
+    problems = determinism.compare("ch", executed(stream("loss 0.5\n")), executed(stream("loss 0.6\n")))
+    assert len(problems) == 1 and "code cell 1" in problems[0] and "0.6" in problems[0]
+
+
+def test_figures_compare_by_kind_and_addresses_are_ignored():
+    def figure(text):
+        return new_output("display_data", data={"image/png": "AAAA", "text/plain": text})
+
+    a = executed(figure("<Figure size 640x480 with 1 Axes>"), new_output(
+        "execute_result", data={"text/plain": "<Line2D at 0x7f00aa>"}, execution_count=1))
+    b = executed(figure("<Figure size 640x480 with 1 Axes>"), new_output(
+        "execute_result", data={"text/plain": "<Line2D at 0x7f11bb>"}, execution_count=1))
+    assert determinism.compare("ch", a, b) == []
+    c = executed(figure("<Figure size 640x480 with 2 Axes>"))
+    assert determinism.compare("ch", a, c)
+
+
+def test_glued_values_are_read_from_the_run():
+    nb = executed(glue("rmse", "0.404"), stream("done\n"))
+    assert determinism.glued(nb) == {"rmse": "0.404"}
+    assert determinism.text_outputs(nb.cells[0]) == ["stdout: done\n"]
+
+
+def test_a_different_version_of_the_chapter_is_not_compared():
+    problems = determinism.compare("ch", executed(source="a"), executed(source="b"))
+    assert "different version" in problems[0]
+
+
+def test_built_glue_reads_the_build_record(tmp_path):
+    record = tmp_path / "x.glue.json"
+    record.write_text('{"rmse": {"output_type": "display_data", "data": {"text/plain": "0.404"}}}')
+    assert determinism.built_glue(record) == {"rmse": "0.404"}
+    assert determinism.built_glue(tmp_path / "missing.glue.json") == {}

@@ -1,0 +1,113 @@
+"""Execute every chapter again and compare its text outputs with the book build's run.
+
+`make book` executes each chapter and keeps the executed copy in _build/jupyter_execute.
+This runs each chapter once more, in a fresh kernel, and checks that every cell printed the
+same text and returned the same values: the numbers in the prose cannot drift between runs.
+Images are compared by kind only (their bytes may differ in metadata). Exits 1 and names
+the chapter, the cell and the first differing line when a rerun differs.
+
+    python tools/determinism.py [chapters/NN_x.ipynb ...]
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import sys
+from pathlib import Path
+
+import nbclient
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILT = ROOT / "_build" / "jupyter_execute" / "chapters"
+ADDRESS = re.compile(r" at 0x[0-9a-f]+")
+
+
+def text_outputs(cell) -> list[str]:
+    """What a reader sees of a cell's outputs, as text; streams joined so that merging
+    consecutive stream outputs (myst-nb's nb_merge_streams) does not count as a change."""
+    streams: dict[str, str] = {}
+    rest = []
+    for out in cell.get("outputs", []):
+        kind = out["output_type"]
+        if kind == "stream":
+            streams[out["name"]] = streams.get(out["name"], "") + out["text"]
+        elif kind in ("execute_result", "display_data"):
+            if "scrapbook" in out.get("metadata", {}):
+                continue  # a glued value: compared through the build's .glue.json
+            data = out.get("data", {})
+            images = sorted(k for k in data if k.startswith("image/"))
+            text = data.get("text/plain", "")
+            rest.append(f"{kind}: {ADDRESS.sub(' at 0x…', text)} {images}")
+        elif kind == "error":
+            rest.append(f"error: {out['ename']}: {out['evalue']}")
+    return [f"{name}: {text}" for name, text in sorted(streams.items())] + rest
+
+
+def glued(notebook: nbformat.NotebookNode) -> dict[str, str]:
+    """The values a chapter glues into its prose, by name, as text."""
+    values = {}
+    for cell in notebook.cells:
+        for out in cell.get("outputs", []):
+            record = out.get("metadata", {}).get("scrapbook")
+            if record:
+                values[record["name"]] = out["data"].get(record["mime_prefix"] + "text/plain", "")
+    return values
+
+
+def built_glue(path: Path) -> dict[str, str]:
+    """The glued values myst-nb kept from the book build."""
+    data = json.loads(path.read_text()) if path.exists() else {}
+    return {name: out.get("data", {}).get("text/plain", "") for name, out in data.items()}
+
+
+def rerun(path: Path) -> nbformat.NotebookNode:
+    notebook = nbformat.read(path, as_version=4)
+    client = nbclient.NotebookClient(notebook, timeout=600, kernel_name="python3",
+                                     resources={"metadata": {"path": str(path.parent)}})
+    client.execute()
+    return notebook
+
+
+def compare(name: str, first: nbformat.NotebookNode, second: nbformat.NotebookNode) -> list[str]:
+    code_a = [c for c in first.cells if c.cell_type == "code"]
+    code_b = [c for c in second.cells if c.cell_type == "code"]
+    if [c.source for c in code_a] != [c.source for c in code_b]:
+        return [f"{name}: the built copy is of a different version of the chapter; run `make book` first"]
+    problems = []
+    for number, (a, b) in enumerate(zip(code_a, code_b, strict=True), start=1):
+        out_a, out_b = text_outputs(a), text_outputs(b)
+        if out_a != out_b:
+            diff = [line for line in difflib.unified_diff("\n".join(out_a).splitlines(),
+                    "\n".join(out_b).splitlines(), lineterm="", n=0) if line[:1] in "+-"][2:4]
+            first_line = a.source.splitlines()[0] if a.source else ""
+            problems.append(f"{name}, code cell {number} ({first_line!r}): " + " / ".join(diff))
+    return problems
+
+
+def main(argv: list[str]) -> int:
+    chapters = [Path(p) for p in argv] or sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
+    problems = []
+    for path in chapters:
+        built = BUILT / path.name
+        if not built.exists():
+            problems.append(f"{path.name}: no executed copy in {BUILT}; run `make book` first")
+            continue
+        again = rerun(path)
+        found = compare(path.name, nbformat.read(built, as_version=4), again)
+        before, after = built_glue(built.with_suffix(".glue.json")), glued(again)
+        found += [f"{path.name}: glued {k!r} was {before.get(k)!r}, now {after.get(k)!r}"
+                  for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)]
+        print(f"{path.name}: {'same outputs' if not found else f'{len(found)} cells differ'}", flush=True)
+        problems += found
+    if problems:
+        print("\nNot deterministic:\n" + "\n".join(problems))
+        return 1
+    print(f"\nAll {len(chapters)} chapters gave the same text outputs on a second run.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

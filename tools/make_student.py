@@ -1,0 +1,175 @@
+"""Write the student edition: one notebook per chapter with every solution taken out.
+
+Each chapter's ``.md`` source is read with jupytext. Inside a solution (between
+``{solution-start}`` and ``{solution-end}``) the prose goes, and its code cells become one
+starter cell: every top-level ``def`` keeps its signature and docstring and gets the body
+``raise NotImplementedError``; every ``assert lt.exercises.check_...(...)`` becomes a plain
+call of the checker (which prints what is wrong and never raises); everything else goes.
+The exercise directives become plain headings a notebook can show.
+
+    python tools/make_student.py [--chapters chapters/*.md] [--out student]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+STARTER_TAGS = ["exercise", "raises-exception"]
+EMPTY_ANSWER = "# Your answer here.\n"
+
+SOLUTION_START = re.compile(r"^```\{solution-start\}.*?^```[ \t]*\n?", re.M | re.S)
+SOLUTION_END = re.compile(r"^```\{solution-end\}[ \t]*\n```[ \t]*\n?", re.M)
+EXERCISE_START = re.compile(r"^```\{exercise-start\}[^\n]*\n:label: (\S+)\n(?::[^\n]*\n)*```[ \t]*\n", re.M)
+EXERCISE_END = re.compile(r"^```\{exercise-end\}[ \t]*\n```[ \t]*\n?", re.M)
+
+
+def is_checker_call(node: ast.AST) -> bool:
+    """``lt.exercises.check_x(...)``, ``exercises.check_x(...)`` or ``check_x(...)``."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name.startswith("check_")
+
+
+def starter_from_solution(source: str) -> str:
+    """The starter a student sees in place of one solution cell's code."""
+    tree = ast.parse(source)
+    lines = source.splitlines()
+    pieces = []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            pieces.append(_stub(node, lines))
+        elif isinstance(node, ast.Assert) and is_checker_call(node.test):
+            pieces.append(ast.get_source_segment(source, node.test))
+        elif isinstance(node, ast.Expr) and is_checker_call(node.value):
+            pieces.append(ast.get_source_segment(source, node.value))
+    return "\n\n\n".join(pieces)
+
+
+def _stub(node: ast.FunctionDef, lines: list[str]) -> str:
+    body_start = node.body[0]
+    first = node.decorator_list[0].lineno if node.decorator_list else node.lineno
+    header = "\n".join(lines[first - 1 : body_start.lineno - 1])
+    indent = " " * body_start.col_offset
+    doc = ast.get_docstring(node, clean=False)
+    parts = [header]
+    if doc is not None:
+        parts.append("\n".join(lines[body_start.lineno - 1 : body_start.end_lineno]))
+    parts.append(f"{indent}raise NotImplementedError")
+    return "\n".join(parts)
+
+
+def _exercise_heading(chapter: int, counter: list[int]):
+    def heading(match: re.Match) -> str:
+        counter[0] += 1
+        return f"**Exercise {chapter}.{counter[0]}** <!-- {match.group(1)} -->\n\n"
+
+    return heading
+
+
+def studentize(notebook: nbformat.NotebookNode, chapter: int) -> nbformat.NotebookNode:
+    """The chapter with its solutions removed and starters in their place."""
+    cells = []
+    in_solution = False
+    solution_code: list[str] = []
+    counter = [0]
+
+    def close_solution():
+        starters = [s for s in (starter_from_solution(c) for c in solution_code) if s]
+        if solution_code:
+            source = "\n\n\n".join(starters) if starters else EMPTY_ANSWER
+            cells.append(nbformat.v4.new_code_cell(source, metadata={"tags": list(STARTER_TAGS)}))
+
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            if in_solution:
+                solution_code.append(cell.source)
+            else:
+                cells.append(cell)
+            continue
+        kept, text = [], cell.source
+        while text:
+            if in_solution:
+                end = SOLUTION_END.search(text)
+                if end is None:
+                    text = ""
+                    break
+                text = text[end.end() :]
+                in_solution = False
+                close_solution()
+                solution_code = []
+            else:
+                start = SOLUTION_START.search(text)
+                if start is None:
+                    kept.append(text)
+                    break
+                kept.append(text[: start.start()])
+                text = text[start.end() :]
+                in_solution = True
+        prose = "".join(kept)
+        prose = EXERCISE_START.sub(_exercise_heading(chapter, counter), prose)
+        prose = EXERCISE_END.sub("", prose).strip()
+        if prose:
+            cell = nbformat.v4.new_markdown_cell(prose, metadata=cell.metadata)
+            cells.append(cell)
+    if in_solution:
+        raise ValueError(f"chapter {chapter}: a solution-start has no matching solution-end")
+    notebook = nbformat.v4.new_notebook(cells=cells, metadata=notebook.metadata)
+    for number, cell in enumerate(notebook.cells):
+        cell.id = f"cell-{number:03d}"  # fixed ids: regenerating makes no noise
+    return notebook
+
+
+def write_student_edition(chapters: list[Path], out: Path) -> list[Path]:
+    (out / "chapters").mkdir(parents=True, exist_ok=True)
+    written = []
+    for md in chapters:
+        notebook = jupytext.read(md)
+        chapter = int(md.name[:2])
+        student = studentize(notebook, chapter)
+        student.metadata.pop("jupytext", None)
+        path = out / "chapters" / md.with_suffix(".ipynb").name
+        nbformat.write(student, path)
+        written.append(path)
+    return written
+
+
+def write_handout(out: Path) -> None:
+    """What a student needs besides the notebooks: the package (with its data and
+    checkers), the pinned requirements, and how to start."""
+    for name in ("requirements.txt", "pyproject.toml", "LICENSE"):
+        shutil.copy(ROOT / name, out / name)
+    shutil.copy(ROOT / "tools" / "student_README.md", out / "README.md")
+    shutil.rmtree(out / "lstm_tutorial", ignore_errors=True)
+    shutil.copytree(ROOT / "lstm_tutorial", out / "lstm_tutorial", ignore=shutil.ignore_patterns("__pycache__"))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--chapters", nargs="*", type=Path, default=sorted((ROOT / "chapters").glob("[0-9][0-9]_*.md")))
+    parser.add_argument("--out", type=Path, default=ROOT / "student")
+    parser.add_argument("--zip", type=Path, help="also pack the edition into this .zip file")
+    args = parser.parse_args(argv)
+    shutil.rmtree(args.out / "chapters", ignore_errors=True)
+    written = write_student_edition(args.chapters, args.out)
+    write_handout(args.out)
+    print(f"student edition: {len(written)} notebooks in {args.out / 'chapters'}")
+    if args.zip:
+        args.zip.parent.mkdir(parents=True, exist_ok=True)
+        archive = shutil.make_archive(str(args.zip.with_suffix("")), "zip", args.out.parent, args.out.name)
+        print(f"packed into {archive}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
