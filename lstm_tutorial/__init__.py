@@ -4,7 +4,19 @@ Recurrent cells written from scratch, each checked against ``torch.nn``; a loop 
 them along a sequence; and the small tools the chapters share (windows, training, figures).
 """
 
-from . import ablation, counting, data, diagrams, ensemble, exercises, experiments, gradients, plots, tasks
+from . import (
+    ablation,
+    counting,
+    data,
+    diagrams,
+    ensemble,
+    exercises,
+    experiments,
+    gradients,
+    plots,
+    stateful,
+    tasks,
+)
 from .ablation import LSTMVariantCell
 from .book import glue, show_lines
 from .cell import RecurrentCell
@@ -29,6 +41,7 @@ __all__ = [
     "experiments",
     "gradients",
     "plots",
+    "stateful",
     "tasks",
     "CoupledLSTMCell",
     "GRUCell",

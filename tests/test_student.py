@@ -3,6 +3,7 @@ notebooks, and every reference solution passing its checker while the starter do
 
 import ast
 import contextlib
+import copy
 import io
 import math
 import re
@@ -66,7 +67,7 @@ def test_every_chapter_has_two_exercises_one_checked(md):
 
 
 def run_cell(source: str) -> tuple[dict, str]:
-    namespace = {"torch": torch, "nn": nn, "math": math, "lt": lt}
+    namespace = {"torch": torch, "nn": nn, "math": math, "copy": copy, "lt": lt}
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         exec(compile(source, "<solution>", "exec"), namespace)

@@ -1,0 +1,181 @@
+"""Checkers for the exercises of chapter 1 (thinking with memory)."""
+
+from __future__ import annotations
+
+import copy
+import functools
+
+import torch
+
+from ..rnn import RNNCell
+from ..unroll import unroll
+from ._harness import NOT_IMPLEMENTED, _describe_type, _one_line, case, check_function, report
+
+__all__ = ["check_make_counter", "check_run_rnn"]
+
+
+# -- helpers the early chapters share ---------------------------------------------------------------------
+
+
+def dtype_hint(function):
+    """``function``, with a hint added to a dtype clash: the checkers' inputs are float64, and a
+    state made with ``torch.zeros(...)`` is float32."""
+
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except (RuntimeError, ValueError) as error:
+            text = _one_line(error)
+            if "dtype" not in text and "double" not in text:
+                raise
+            raise type(error)(
+                f"{text}. The checker's inputs are float64: make your own tensors and cells in that dtype "
+                "(x.new_zeros(...), torch.zeros(..., dtype=x.dtype), or .double() on a cell or module)"
+            ) from error
+
+    return run
+
+
+def built_cell(build, args, kind, name: str, *, input_size: int, hidden_size: int):
+    """Call ``build(*args)`` once; return what it built if it is a ``kind`` of the given sizes,
+    else print in one sentence what is wrong and return None."""
+    try:
+        built = build(*args)
+    except NotImplementedError:
+        print(f"✗ {name} {NOT_IMPLEMENTED}: replace `raise NotImplementedError` with your answer.")
+        return None
+    except Exception as error:  # noqa: BLE001 - the student's error is the message
+        print(f"✗ {name} raised {type(error).__name__}: {_one_line(error)}.")
+        return None
+    wanted = f"an lt.{kind.__name__}({input_size}, {hidden_size})"
+    if not isinstance(built, kind):
+        hint = " (did you forget `return cell`?)" if built is None else ""
+        print(f"✗ {name} should return {wanted}, got {_describe_type(built)}{hint}.")
+        return None
+    if (built.input_size, built.hidden_size) != (input_size, hidden_size):
+        print(f"✗ {name} should return {wanted}, got one with input_size={built.input_size} and "
+              f"hidden_size={built.hidden_size}.")
+        return None
+    if built.bias is None:
+        print(f"✗ {name} should return {wanted} with a bias (bias=True), got one with bias=False.")
+        return None
+    return built
+
+
+def one_by_one_weights(cell) -> tuple[float, float, float]:
+    """W_x, W_h and b of a cell with one input and one unit, as numbers."""
+    return cell.weight_x.item(), cell.weight_h.item(), cell.bias.item()
+
+
+# -- ex-rnn-sequence: run_rnn(x, W_x, W_h, b) -> the states of all steps ----------------------------------
+
+
+def _run_rnn(x, W_x, W_h, b, *, phi=torch.tanh, carry=True, transpose_h=True, bias=True):
+    h = x.new_zeros(x.shape[0], W_h.shape[0])
+    states = []
+    for x_t in x.unbind(1):
+        if not carry:
+            h = torch.zeros_like(h)
+        z = x_t @ W_x.T + h @ (W_h.T if transpose_h else W_h)
+        h = phi(z + b if bias else z)
+        states.append(h)
+    return torch.stack(states, dim=1)
+
+
+def _one_step_late(x, W_x, W_h, b):
+    states = _run_rnn(x, W_x, W_h, b)
+    return torch.cat([torch.zeros_like(states[:, :1]), states[:, :-1]], dim=1)
+
+
+def _rnn_cases():
+    gen = torch.Generator().manual_seed(1)
+    cases = []
+    for batch, steps, inputs, hidden in [(2, 5, 3, 4), (1, 8, 1, 2), (3, 4, 2, 6)]:
+        def r(*shape):
+            return torch.randn(*shape, generator=gen, dtype=torch.float64)
+
+        cases.append(case(r(batch, steps, inputs), r(hidden, inputs), r(hidden, hidden), r(hidden)))
+    return cases
+
+
+def check_run_rnn(run_rnn) -> bool:
+    """Check ``run_rnn(x, W_x, W_h, b) -> states``, h_t = tanh(W_x x_t + W_h h_{t-1} + b) from h_{-1} = 0,
+    for x of shape (batch, steps, input_size); states of shape (batch, steps, hidden_size)."""
+    return check_function(
+        dtype_hint(run_rnn) if callable(run_rnn) else run_rnn,
+        _run_rnn,
+        _rnn_cases(),
+        name="run_rnn",
+        outputs=(),
+        mistakes=[
+            (lambda *a: _run_rnn(*a, phi=lambda z: z), "no tanh: h_t = W_x x_t + W_h h_{t-1} + b"),
+            (lambda *a: _run_rnn(*a, phi=torch.sigmoid), "a sigmoid where the tanh belongs"),
+            (lambda *a: _run_rnn(*a, phi=torch.relu), "a ReLU where the tanh belongs"),
+            (lambda *a: _run_rnn(*a, carry=False),
+             "every step started from h = 0 instead of the previous step's state h_{t-1}"),
+            (lambda *a: _run_rnn(*a, transpose_h=False), "W_h used untransposed (h @ W_h instead of h @ W_h.T)"),
+            (lambda *a: _run_rnn(*a, bias=False), "the bias b left out"),
+            (_one_step_late, "the states shifted by one step: h_{-1} = 0 stored first and the last state missing"),
+        ],
+    )
+
+
+# -- ex-counter: a one-unit ReLU cell whose state counts the ones ------------------------------------------
+
+
+def _streams():
+    gen = torch.Generator().manual_seed(11)
+    random_bits = torch.randint(0, 2, (40,), generator=gen).tolist()
+    return [
+        ([1, 0, 1, 1, 0, 0, 1, 1, 1, 0], "the stream 1 0 1 1 0 0 1 1 1 0"),
+        ([0] * 8, "a stream of 8 zeros"),
+        ([1] * 30, "a stream of 30 ones"),
+        ([0, 0, 0, 1, 1, 0, 1], "the stream 0 0 0 1 1 0 1"),
+        (random_bits, "a random stream of 40 bits"),
+    ]
+
+
+def _counter_hint(cell) -> str:
+    w_x, w_h, b = one_by_one_weights(cell)
+    hints = []
+    if cell.nonlinearity != "relu":
+        hints.append(f"Your cell uses {cell.nonlinearity}: its state stays below 1, so it cannot count past one "
+                     "(use nonlinearity=\"relu\").")
+    if abs(w_h - 1) > 1e-6:
+        hints.append(f"Your W_h is {w_h:.4g}: the old count is multiplied by W_h at every step, so W_h must be 1 "
+                     "to keep it as it is.")
+    if abs(w_x - 1) > 1e-6:
+        hints.append(f"Your W_x is {w_x:.4g}: each one adds W_x to the state, and it should add exactly 1.")
+    if abs(b) > 1e-6:
+        hints.append(f"Your b is {b:.4g}: the bias is added at every step, after a zero as well as after a one.")
+    return "".join(" " + hint for hint in hints)
+
+
+def _ones(n: int) -> str:
+    return "1 one has" if n == 1 else f"{n} ones have"
+
+
+def check_make_counter(make_counter) -> bool:
+    """Check ``make_counter() -> lt.RNNCell(1, 1, nonlinearity="relu")`` whose state h_t is the number of
+    ones among the bits x_0, ..., x_t: run it on several bit streams and compare h_t with the count."""
+    name = "make_counter"
+    cell = built_cell(make_counter, (), RNNCell, name, input_size=1, hidden_size=1)
+    if cell is None:
+        return False
+    cell = copy.deepcopy(cell).double()
+    for bits, what in _streams():
+        x = torch.tensor(bits, dtype=torch.float64).view(1, -1, 1)
+        with torch.no_grad():
+            states, _ = unroll(cell, x)
+        counts = torch.cumsum(x[0, :, 0], dim=0)
+        wrong = (states[0, :, 0] - counts).abs() > 1e-6
+        if wrong.any():
+            t = int(wrong.nonzero()[0])
+            read = [str(bit) for bit in bits[: t + 1]]
+            seen = " ".join(read) if len(read) <= 12 else "… " + " ".join(read[-10:])
+            return report(False, "", (
+                f"{name}: on {what}, after step {t} (bits read: {seen}) the state is "
+                f"{states[0, t, 0].item():.4g}, but {_ones(int(counts[t]))} been seen."
+                + _counter_hint(cell)))
+    return report(True, f"{name} counts the ones correctly on all {len(_streams())} streams.", "")
