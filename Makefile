@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 BOOK   := _build/html/index.html
 
-.PHONY: help env test lint unit notebooks check-notebooks nbmake book clean benchmark budget student student-test determinism
+.PHONY: help env test lint unit notebooks check-notebooks nbmake book clean benchmark budget student student-test determinism browser-test
 
 help:
 	@echo "make test       lint, unit tests, notebook pairing check, every chapter executed (nbmake)"
@@ -13,6 +13,7 @@ help:
 	@echo "make notebooks  regenerate chapters/*.ipynb from the chapters/*.md sources"
 	@echo "make student    the student edition: solutions removed, starters and checkers (student/)"
 	@echo "make determinism  after make book: rerun every chapter, compare its text outputs"
+	@echo "make browser-test  after make book: every page in headless Chromium, offline (math, images, links, dropdowns, launch buttons)"
 	@echo "make benchmark  time the from-scratch LSTM against nn.LSTM"
 	@echo "make budget     run every chapter in a fresh kernel; report wall time and peak memory"
 	@echo "make clean      remove the built book"
@@ -56,6 +57,16 @@ benchmark: env
 
 budget: env
 	$(PY) tools/budget.py
+
+# After `make book`: every page of _build/html in headless Chromium with no network. Installs
+# Debian's chromium and chromedriver if they are missing (as root, or through sudo).
+browser-test: env
+	@test -f $(BOOK) || { echo "no built book at $(BOOK): run make book first"; exit 1; }
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; \
+	fi
+	$(PY) -m pytest -q -m browser tests/browser
 
 determinism: env
 	# after `make book`: every chapter run again must print and glue exactly the same

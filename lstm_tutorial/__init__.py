@@ -6,6 +6,7 @@ them along a sequence; and the small tools the chapters share (windows, training
 
 from . import (
     ablation,
+    attention,
     counting,
     data,
     diagrams,
@@ -32,6 +33,7 @@ from .windows import sliding_windows
 
 __all__ = [
     "ablation",
+    "attention",
     "counting",
     "data",
     "ensemble",
