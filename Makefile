@@ -10,7 +10,7 @@ BOOK   := _build/html/index.html
 help:
 	@echo "make test       lint, unit tests, notebook pairing check, every chapter executed (nbmake)"
 	@echo "make book       build the HTML book with every chapter executed, warnings as errors"
-	@echo "make notebooks  regenerate chapters/*.ipynb from the chapters/*.md sources"
+	@echo "make notebooks  regenerate chapters/*.ipynb (and teachers.ipynb) from their .md sources"
 	@echo "make student    the student edition: solutions removed, starters and checkers (student/)"
 	@echo "make determinism  after make book: rerun every chapter, compare its text outputs"
 	@echo "make browser-test  after make book: every page in headless Chromium, offline (math, images, links, dropdowns, launch buttons)"
@@ -46,7 +46,7 @@ test: lint unit nbmake student-test
 
 notebooks: env
 	# --update keeps each notebook's cell ids, so regenerating makes no noise in diffs
-	$(VENV)/bin/jupytext --update --to ipynb chapters/*.md
+	$(VENV)/bin/jupytext --update --to ipynb chapters/*.md teachers.md
 
 book: env student
 	$(VENV)/bin/jupyter-book build . --all -W --keep-going

@@ -1,11 +1,12 @@
 """Carrying the state ``(h, c)`` from one batch to the next: stateful training.
 
-A long series is laid out as ``batch_size`` parallel streams cut into consecutive chunks of
-``time_step`` steps, so that row i of chunk k + 1 continues row i of chunk k
-(``stateful_batches``). A model run on the chunks in order can then hand its final state of
-one chunk to the next (``run_chunks``), detached so that backpropagation stops at the chunk
-boundary: truncated backpropagation through time. ``train_chunks`` trains the same model
-either way, with the state carried (stateful) or zeroed at every chunk (stateless), and
+A long series is laid out as ``batch_size`` parallel streams (the rows of a batch), each cut
+in time into consecutive chunks of ``time_step`` steps; batch k holds chunk k of every
+stream, so that row i of batch k + 1 continues row i of batch k (``stateful_batches``). A
+model run on the batches in order can then hand each stream's final state of one chunk to
+the next (``run_chunks``), detached so that backpropagation stops at the chunk boundary:
+truncated backpropagation through time. ``train_chunks`` trains the same model either way,
+with the state carried (stateful) or zeroed at every chunk (stateless), and
 ``sign_stream`` makes a series where the difference shows: a memory longer than a chunk.
 """
 
@@ -27,7 +28,7 @@ def stateful_batches(series, batch_size: int, time_step: int) -> torch.Tensor:
     chunk in every stream, are dropped), and each stream into ``n_chunks`` chunks of
     ``time_step`` steps. Returns a tensor of shape (n_chunks, batch_size, time_step, ...):
     element ``[k, i]`` is ``series[i * L + k * time_step : i * L + (k + 1) * time_step]``,
-    so row i of chunk k + 1 continues row i of chunk k.
+    chunk k of stream i, so row i of batch k + 1 continues row i of batch k.
     """
     s = torch.as_tensor(series)
     check_size(batch_size, "batch_size")
@@ -110,14 +111,15 @@ def train_chunks(
     log_every: int | None = None,
     name: str = "",
 ) -> list[float]:
-    """Adam over consecutive chunks, in order, one gradient step per chunk; returns the loss
-    of every step.
+    """Adam over consecutive batches of chunks, in order, one gradient step per batch; returns
+    the loss of every step.
 
-    ``x_chunks`` and ``y_chunks`` are laid out by ``stateful_batches`` (chunk k is
-    ``x_chunks[k]``). ``loss_fn(output, y)`` scores one chunk. With ``stateful=True`` the state
-    is carried from each chunk to the next and detached (truncated backpropagation through
-    time), and reset to zeros at the start of every epoch; with ``stateful=False`` every
-    chunk starts from zeros. The chunks are never shuffled: carried state needs their order.
+    ``x_chunks`` and ``y_chunks`` are laid out by ``stateful_batches`` (batch k,
+    ``x_chunks[k]``, holds chunk k of every stream). ``loss_fn(output, y)`` scores one batch.
+    With ``stateful=True`` the state is carried from each chunk to the next and detached
+    (truncated backpropagation through time), and reset to zeros at the start of every
+    epoch; with ``stateful=False`` every chunk starts from zeros. The batches are never
+    shuffled: carried state needs their order.
     Progress is printed ``log_every`` epochs (default: five lines per run).
     """
     check_size(epochs, "epochs")

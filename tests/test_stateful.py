@@ -231,3 +231,23 @@ def test_sign_stream_errors():
         sign_stream(100, noise=-1.0)
     with pytest.raises(ValueError, match="length must be a positive int"):
         sign_stream(0)
+
+
+@pytest.mark.parametrize("retain_graph, message", [
+    (False, "Trying to backward through the graph a second time"),
+    (True, "has been modified by an inplace operation"),
+])
+def test_undetached_state_breaks_chunk_by_chunk_training(retain_graph, message):
+    """The chapter's claim: without detach, the second chunk's backward() fails, with or
+    without retain_graph (then because the optimizer changed the weights in place)."""
+    torch.manual_seed(0)
+    model = StatefulTagger(2, 3)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    state = None
+    chunks = torch.randn(2, 12, 2).split(4, dim=1)
+    with pytest.raises(RuntimeError, match=message):
+        for chunk in chunks:
+            out, state = model(chunk, state)
+            optimizer.zero_grad()
+            out.pow(2).mean().backward(retain_graph=retain_graph)
+            optimizer.step()

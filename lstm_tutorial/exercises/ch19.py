@@ -109,7 +109,7 @@ def _layout_cases():
 
 def check_stream_layout(stream_layout) -> bool:
     """Check ``stream_layout(series, batch_size, time_step) -> chunks`` of shape
-    (n_chunks, batch_size, time_step), row i of chunk k + 1 continuing row i of chunk k."""
+    (n_chunks, batch_size, time_step), row i of batch k + 1 continuing row i of batch k."""
     return check_function(
         stream_layout,
         _stream_layout,
@@ -118,9 +118,9 @@ def check_stream_layout(stream_layout) -> bool:
         mistakes=[
             (lambda s, b, t: _stream_layout(s, b, t, mistake="reading order"),
              "the series cut in reading order, consecutive pieces side by side in one batch: row i of "
-             "the next chunk does not continue row i (reshape the streams first, then transpose)"),
+             "the next batch does not continue row i (reshape the streams first, then transpose)"),
             (lambda s, b, t: _stream_layout(s, b, t, mistake="streams"),
-             "the streams (batch_size, n_chunks, time_step) not turned into chunks: transpose the first two axes"),
+             "the streams (batch_size, n_chunks, time_step) not laid out as batches: transpose the first two axes"),
             (lambda s, b, t: _stream_layout(s, b, t, mistake="front"),
              "the left-over steps dropped from the start of the series instead of the end"),
         ],
