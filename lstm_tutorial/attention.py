@@ -10,6 +10,9 @@ encoder's hidden states h_j, with weights it computes afresh from its own state 
     a_ij   = softmax_j(e_ij)                  weights >= 0 that sum to 1 over the source
     c_i    = sum_j a_ij h_j                   the context vector
 
+The tanh matters: without it ``v^T W_q s_i`` is the same for every ``j`` and cancels in the
+softmax, so the weights would not depend on the query at all.
+
 The toy task generator, the attention module, the model with a switch ``attention=True/False``,
 its training loop (``lt.train`` underneath) and greedy-decoding accuracies live here.
 """
@@ -148,9 +151,12 @@ class Seq2Seq(nn.Module):
     instead, where ``c_i`` is the context that ``AdditiveAttention`` computes with ``s_i`` as the
     query over all the encoder's hidden states (keys and values alike).
 
-    Bahdanau et al. query with ``s_{i-1}`` and feed ``c_i`` into the decoder's step as well; using
-    the context only in the read-out lets the decoder run over a whole target in one call while
-    training.
+    Bahdanau et al. compute ``c_i`` from the previous state ``s_{i-1}`` and feed it into the state
+    update, ``s_i = f(s_{i-1}, y_{i-1}, c_i)``, and their encoder is bidirectional. Here the encoder
+    reads forwards only, and the query is the current state ``s_i`` (as in Luong et al.), with the
+    context used only in the read-out: that lets the decoder run over a whole target in one call
+    while training. (Luong et al. also pass ``[c_i; s_i]`` through ``tanh(W_c [c_i; s_i])`` before
+    the read-out, and feed that back into the next step; this model does neither.)
     """
 
     def __init__(

@@ -124,6 +124,20 @@ def test_the_hand_computation_can_tell_a_missing_tanh():
     assert not torch.allclose(weights, torch.softmax(e_linear, dim=1))
 
 
+def test_without_the_tanh_the_query_drops_out_of_the_weights():
+    # what chapter 20 says the tanh is for: v^T W_q s_i is the same at every position, and a
+    # softmax ignores a constant added to all its inputs
+    attention, query, keys, _ = random_attention(torch.Generator().manual_seed(4), batch=3)
+    keys = torch.cat([keys, 2 * keys + 1], dim=1)
+    keys_only = torch.softmax(keys @ attention.W_k.T @ attention.v, dim=1)
+    with torch.no_grad():
+        for q in (query, -3 * query, torch.zeros_like(query)):
+            e_linear = ((q @ attention.W_q.T)[:, None] + keys @ attention.W_k.T) @ attention.v
+            torch.testing.assert_close(torch.softmax(e_linear, dim=1), keys_only)
+        # with the tanh, the same two queries give different weights
+        assert not torch.allclose(attention(query, keys)[1], attention(-3 * query, keys)[1])
+
+
 def test_several_queries_at_once_equal_one_at_a_time():
     gen = torch.Generator().manual_seed(5)
     attention, _, keys, values = random_attention(gen, batch=3)

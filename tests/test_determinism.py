@@ -32,6 +32,15 @@ def test_same_outputs_pass_even_when_streams_were_merged():
     assert determinism.compare("ch", split, merged) == []
 
 
+def test_the_build_copy_merged_in_place_is_not_a_change():
+    """myst-nb merges a run of streams into its first output and leaves the others behind."""
+    built = executed(stream("step 1\nstep 2\ndone\n"), stream("step 2\n"), stream("done\n"))
+    rerun = executed(stream("step 1\n"), stream("step 2\n"), glue("acc", "0.5"), stream("done\n"))
+    assert determinism.compare("ch", built, rerun) == []
+    changed = executed(stream("step 1\n"), stream("step 3\n"), stream("done\n"))
+    assert determinism.compare("ch", built, changed)
+
+
 def test_a_changed_number_is_reported_with_its_cell():
     problems = determinism.compare("ch", executed(stream("loss 0.5\n")), executed(stream("loss 0.6\n")))
     assert len(problems) == 1 and "code cell 1" in problems[0] and "0.6" in problems[0]

@@ -25,24 +25,45 @@ BUILT = ROOT / "_build" / "jupyter_execute" / "chapters"
 ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 
 
-def text_outputs(cell) -> list[str]:
-    """What a reader sees of a cell's outputs, as text; streams joined so that merging
-    consecutive stream outputs (myst-nb's nb_merge_streams) does not count as a change."""
+def text_outputs(cell, built: bool = False) -> list[str]:
+    """What a reader sees of a cell's outputs, as text; each stream joined so that merging
+    consecutive stream outputs (myst-nb's nb_merge_streams) does not count as a change.
+
+    In the build's executed copy (`built=True`) myst-nb has already merged each run of
+    stream outputs into the run's first output and left the rest of the run in place, so the
+    first output of a run that ends with all the others is the whole run."""
     streams: dict[str, str] = {}
     rest = []
+    run: list = []  # consecutive stream outputs of one name (glued outputs are invisible)
+
+    def close_run():
+        if not run:
+            return
+        texts = [out["text"] for out in run]
+        if built and len(texts) > 1 and texts[0].endswith("".join(texts[1:])):
+            texts = texts[:1]
+        name = run[0]["name"]
+        streams[name] = streams.get(name, "") + "".join(texts)
+        run.clear()
+
     for out in cell.get("outputs", []):
         kind = out["output_type"]
         if kind == "stream":
-            streams[out["name"]] = streams.get(out["name"], "") + out["text"]
-        elif kind in ("execute_result", "display_data"):
-            if "scrapbook" in out.get("metadata", {}):
-                continue  # a glued value: compared through the build's .glue.json
+            if run and run[0]["name"] != out["name"]:
+                close_run()
+            run.append(out)
+            continue
+        if "scrapbook" in out.get("metadata", {}):
+            continue  # a glued value: compared through the build's .glue.json
+        close_run()
+        if kind in ("execute_result", "display_data"):
             data = out.get("data", {})
             images = sorted(k for k in data if k.startswith("image/"))
             text = data.get("text/plain", "")
             rest.append(f"{kind}: {ADDRESS.sub(' at 0x…', text)} {images}")
         elif kind == "error":
             rest.append(f"error: {out['ename']}: {out['evalue']}")
+    close_run()
     return [f"{name}: {text}" for name, text in sorted(streams.items())] + rest
 
 
@@ -78,7 +99,7 @@ def compare(name: str, first: nbformat.NotebookNode, second: nbformat.NotebookNo
         return [f"{name}: the built copy is of a different version of the chapter; run `make book` first"]
     problems = []
     for number, (a, b) in enumerate(zip(code_a, code_b, strict=True), start=1):
-        out_a, out_b = text_outputs(a), text_outputs(b)
+        out_a, out_b = text_outputs(a, built=True), text_outputs(b)
         if out_a != out_b:
             diff = [line for line in difflib.unified_diff("\n".join(out_a).splitlines(),
                     "\n".join(out_b).splitlines(), lineterm="", n=0) if line[:1] in "+-"][2:4]
