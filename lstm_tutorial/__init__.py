@@ -19,7 +19,7 @@ from . import (
     tasks,
 )
 from .ablation import LSTMVariantCell
-from .book import glue, show_lines
+from .book import glue, glued, show_lines
 from .cell import RecurrentCell
 from .coupled import CoupledLSTMCell
 from .gru import GRUCell
@@ -53,6 +53,7 @@ __all__ = [
     "RecurrentCell",
     "SequenceModel",
     "glue",
+    "glued",
     "record_gates",
     "reproducible",
     "show_lines",

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+_GLUED: dict[str, object] = {}
+
 
 def glue(name: str, value, display: bool = False):
     """Make ``value`` available to the text as ``{glue:text}`name```, then return it.
 
     In the built book this is myst-nb's ``glue``; where myst-nb is not installed (a bare
-    Colab kernel, say) the value is simply returned, and the cell still runs.
+    Colab kernel, say) the value is simply returned, and the cell still runs. Either way
+    the value is kept, so that a reader of a notebook can ask for it with ``glued(name)``.
     """
+    _GLUED[name] = value
     try:
         from myst_nb import glue as myst_glue
     except ImportError:
         return value
     myst_glue(name, value, display=display)
     return value
+
+
+def glued(name: str):
+    """The value this session's chapter stored under ``name`` with ``glue``: what the online
+    book prints where its text says ``{glue:text}`name``` (in a notebook, ``[`name`]``)."""
+    if name not in _GLUED:
+        known = ", ".join(sorted(_GLUED)) or "none yet: run the chapter's cells first"
+        raise ValueError(f"no value glued under {name!r}; glued so far: {known}")
+    return _GLUED[name]
 
 
 def show_lines(function, *patterns: str) -> None:

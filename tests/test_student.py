@@ -150,3 +150,25 @@ def test_checkers_and_chapters_agree():
     defined = {name for name in dir(lt.exercises) if name.startswith("check_") and name != "check_function"}
     assert called - defined == set()
     assert defined - called == set()
+
+
+@pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.name[:2])
+def test_student_prose_has_no_markup_only_the_book_resolves(md, edition):
+    student = next(p for p in edition if p.stem == md.stem)
+    prose = "\n".join(c.source for c in jupytext.read(student).cells if c.cell_type == "markdown")
+    leftover = re.findall(r"\{(?:term|ref|numref|cite(?::[pt])?|glue(?::text)?)\}`[^`]*`", prose)
+    assert not leftover, f"{student.name}: {leftover[:3]}"
+    assert not re.search(r"^\([\w-]+\)=", prose, re.M), f"{student.name}: a MyST label line is left"
+    assert "lt.glued(" in prose
+
+
+def test_roles_become_plain_text():
+    entries = make_student.parse_file(ROOT / "references.bib").entries
+    text = ("(ch-x)=\n# T\nSee {ref}`chapter 2 <ch-unrolling>`, the {term}`forget gate` and "
+            "{term}`Unrolling <unrolling>`; {cite:t}`hochreiter1997long` and "
+            "{cite:p}`greff2017lstm,cho2014learning` give {glue:text}`rmse:.3f`.")
+    assert make_student.plain_roles(text, entries) == (
+        "# T\nSee chapter 2, the forget gate and Unrolling; Hochreiter and Schmidhuber (1997) "
+        "and (Greff et al., 2017; Cho et al., 2014) give [`rmse`].")
+    with pytest.raises(ValueError, match="'nobody2099' is not in references.bib"):
+        make_student.plain_roles("{cite:p}`nobody2099`", entries)

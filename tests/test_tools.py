@@ -191,3 +191,12 @@ def test_train_epochs_passes_over_the_loader(capsys):
     assert len(lines) == 5 and lines[-1].startswith("epoch  20/20") and "validation 0.5000" in lines[-1]
     with pytest.raises(ValueError, match="epochs must be a positive int, got 0"):
         train_epochs(model, loader, torch.nn.functional.mse_loss, 0)
+
+
+def test_glued_returns_what_glue_stored_and_names_what_is_known():
+    import lstm_tutorial as lt
+
+    assert lt.glue("test_rmse", 0.404) == 0.404
+    assert lt.glued("test_rmse") == 0.404
+    with pytest.raises(ValueError, match="no value glued under 'test_missing'.*test_rmse"):
+        lt.glued("test_missing")

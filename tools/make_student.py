@@ -5,7 +5,10 @@ Each chapter's ``.md`` source is read with jupytext. Inside a solution (between
 starter cell: every top-level ``def`` keeps its signature and docstring and gets the body
 ``raise NotImplementedError``; every ``assert lt.exercises.check_...(...)`` becomes a plain
 call of the checker (which prints what is wrong and never raises); everything else goes.
-The exercise directives become plain headings a notebook can show.
+The exercise directives become plain headings a notebook can show, and the MyST roles that
+only the online book resolves become plain text: a glossary term its word, a cross-reference
+its text, a citation "(Author, year)", a glued number its name in brackets (a note under
+the title says so).
 
     python tools/make_student.py [--chapters chapters/*.md] [--out student]
 """
@@ -21,6 +24,7 @@ from pathlib import Path
 
 import jupytext
 import nbformat
+from pybtex.database import parse_file
 
 ROOT = Path(__file__).resolve().parent.parent
 STARTER_TAGS = ["exercise", "raises-exception"]
@@ -69,6 +73,43 @@ def _stub(node: ast.FunctionDef, lines: list[str]) -> str:
     return "\n".join(parts)
 
 
+TARGET = re.compile(r"^\([\w-]+\)=[ \t]*\n", re.M)  # a MyST label line such as (ch-memory)=
+GLUE_NOTE = (
+    "*Student edition.* A number written like [`name`] in the text is computed by a code "
+    "cell above it, which stores it with `lt.glue(\"name\", value)`; once that cell has run, "
+    "`lt.glued(\"name\")` gives it. "
+    "The exercises are at the end, with starter cells and checkers in place of the solutions."
+)
+ROLE = re.compile(r"\{(term|ref|numref|cite:p|cite:t|cite|glue:text|glue)\}`([^`]*)`")
+
+
+def _citation(key: str, entries, textual: bool) -> str:
+    if key not in entries:
+        raise ValueError(f"citation key {key!r} is not in references.bib")
+    entry = entries[key]
+    names = [" ".join(p.last_names) for p in entry.persons.get("author", [])]
+    who = names[0] + (" and " + names[1] if len(names) == 2 else " et al." if len(names) > 2 else "")
+    year = entry.fields.get("year", "n.d.")
+    return f"{who} ({year})" if textual else f"{who}, {year}"
+
+
+def plain_roles(text: str, entries) -> str:
+    """The book's MyST roles as the plain text a notebook can show."""
+
+    def replace(match: re.Match) -> str:
+        role, body = match.groups()
+        if role.startswith("glue"):
+            return f"[`{body.split(':')[0]}`]"
+        if role.startswith("cite"):
+            keys = [k.strip() for k in body.split(",")]
+            cited = [_citation(k, entries, role == "cite:t") for k in keys]
+            return "; ".join(cited) if role == "cite:t" else "(" + "; ".join(cited) + ")"
+        shown = re.fullmatch(r"(.*?)\s*<([^>]+)>", body, re.S)
+        return shown.group(1) if shown else body
+
+    return TARGET.sub("", ROLE.sub(replace, text))
+
+
 def _exercise_heading(chapter: int, counter: list[int]):
     def heading(match: re.Match) -> str:
         counter[0] += 1
@@ -77,8 +118,9 @@ def _exercise_heading(chapter: int, counter: list[int]):
     return heading
 
 
-def studentize(notebook: nbformat.NotebookNode, chapter: int) -> nbformat.NotebookNode:
+def studentize(notebook: nbformat.NotebookNode, chapter: int, entries=None) -> nbformat.NotebookNode:
     """The chapter with its solutions removed and starters in their place."""
+    entries = parse_file(ROOT / "references.bib").entries if entries is None else entries
     cells = []
     in_solution = False
     solution_code: list[str] = []
@@ -118,12 +160,15 @@ def studentize(notebook: nbformat.NotebookNode, chapter: int) -> nbformat.Notebo
                 in_solution = True
         prose = "".join(kept)
         prose = EXERCISE_START.sub(_exercise_heading(chapter, counter), prose)
-        prose = EXERCISE_END.sub("", prose).strip()
+        prose = plain_roles(EXERCISE_END.sub("", prose), entries).strip()
         if prose:
             cell = nbformat.v4.new_markdown_cell(prose, metadata=cell.metadata)
             cells.append(cell)
     if in_solution:
         raise ValueError(f"chapter {chapter}: a solution-start has no matching solution-end")
+    title = next((n for n, c in enumerate(cells) if c.cell_type == "markdown"), None)
+    if title is not None:
+        cells.insert(title + 1, nbformat.v4.new_markdown_cell(GLUE_NOTE))
     notebook = nbformat.v4.new_notebook(cells=cells, metadata=notebook.metadata)
     for number, cell in enumerate(notebook.cells):
         cell.id = f"cell-{number:03d}"  # fixed ids: regenerating makes no noise
@@ -133,10 +178,11 @@ def studentize(notebook: nbformat.NotebookNode, chapter: int) -> nbformat.Notebo
 def write_student_edition(chapters: list[Path], out: Path) -> list[Path]:
     (out / "chapters").mkdir(parents=True, exist_ok=True)
     written = []
+    entries = parse_file(ROOT / "references.bib").entries
     for md in chapters:
         notebook = jupytext.read(md)
         chapter = int(md.name[:2])
-        student = studentize(notebook, chapter)
+        student = studentize(notebook, chapter, entries)
         student.metadata.pop("jupytext", None)
         path = out / "chapters" / md.with_suffix(".ipynb").name
         nbformat.write(student, path)
