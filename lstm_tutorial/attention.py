@@ -32,6 +32,12 @@ from .training import train
 TASKS = ("reverse", "copy")
 
 
+def _check_symbols(symbols) -> int:
+    if isinstance(symbols, bool) or not isinstance(symbols, int) or symbols < 2:
+        raise ValueError(f"symbols must be an int >= 2 (with one symbol every sequence is the same), got {symbols!r}")
+    return symbols
+
+
 def toy_sequences(
     batch: int, length: int, symbols: int, task: str = "reverse", generator: torch.Generator | None = None
 ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -43,8 +49,7 @@ def toy_sequences(
     """
     check_size(batch, "batch")
     check_size(length, "length")
-    if isinstance(symbols, bool) or not isinstance(symbols, int) or symbols < 2:
-        raise ValueError(f"symbols must be an int >= 2 (one symbol makes every sequence the same), got {symbols!r}")
+    _check_symbols(symbols)
     if task not in TASKS:
         raise ValueError(f"task must be one of {TASKS}, got {task!r}")
     source = torch.randint(0, symbols, (batch, length), generator=generator)
@@ -168,8 +173,7 @@ class Seq2Seq(nn.Module):
         attention_size: int | None = None,
     ):
         super().__init__()
-        if isinstance(symbols, bool) or not isinstance(symbols, int) or symbols < 2:
-            raise ValueError(f"symbols must be an int >= 2, got {symbols!r}")
+        _check_symbols(symbols)
         if not isinstance(attention, bool):
             raise ValueError(f"attention must be True or False, got {attention!r}")
         self.symbols = symbols

@@ -303,7 +303,8 @@ def test_seq2seq_parameters():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        (dict(symbols=1, hidden_size=4), "symbols must be an int >= 2, got 1"),
+        (dict(symbols=1, hidden_size=4),
+         "symbols must be an int >= 2 (with one symbol every sequence is the same), got 1"),
         (dict(symbols=4, hidden_size=0), "hidden_size must be a positive int, got 0"),
         (dict(symbols=4, hidden_size=4, attention="yes"), "attention must be True or False, got 'yes'"),
         (dict(symbols=4, hidden_size=4, attention_size=-2), "attention_size must be a positive int, got -2"),
