@@ -33,6 +33,7 @@ NOTES_CITE = [
     "gregor2015draw",
     "chung2015recurrent",
     "bayer2014learning",
+    "graves2013generating",  # the notes name Graves for generative RNNs
 ]
 
 ENTRY = re.compile(r"^@(\w+)\s*\{\s*([^,\s]+)\s*,(.*?)^\}", re.MULTILINE | re.DOTALL)
