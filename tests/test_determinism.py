@@ -41,6 +41,19 @@ def test_the_build_copy_merged_in_place_is_not_a_change():
     assert determinism.compare("ch", built, changed)
 
 
+def test_streams_merged_across_an_interleaved_stderr_are_not_a_change():
+    """myst-nb merges each stream name over the whole cell, not only consecutive outputs."""
+    built = executed(stream("step 1\nstep 2\ndone\n"), stream("step 2\n"),
+                     stream("warning a\nwarning b\n", "stderr"), stream("warning b\n", "stderr"),
+                     stream("done\n"))
+    rerun = executed(stream("step 1\n"), stream("step 2\n"), glue("acc", "0.5"),
+                     stream("warning a\n", "stderr"), stream("warning b\n", "stderr"), stream("done\n"))
+    assert determinism.compare("ch", built, rerun) == []
+    changed = executed(stream("step 1\n"), stream("step 2\n"), stream("warning a\n", "stderr"),
+                       stream("done!\n"))
+    assert determinism.compare("ch", built, changed)
+
+
 def test_a_changed_number_is_reported_with_its_cell():
     problems = determinism.compare("ch", executed(stream("loss 0.5\n")), executed(stream("loss 0.6\n")))
     assert len(problems) == 1 and "code cell 1" in problems[0] and "0.6" in problems[0]

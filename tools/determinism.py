@@ -11,6 +11,7 @@ the chapter, the cell and the first differing line when a rerun differs.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import json
 import re
@@ -19,51 +20,55 @@ from pathlib import Path
 
 import nbclient
 import nbformat
+from myst_nb.core.utils import coalesce_streams
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILT = ROOT / "_build" / "jupyter_execute" / "chapters"
 ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 
 
+def _drop_merged_leftovers(outputs: list) -> list:
+    """myst-nb merges every stream output of a cell into the first output of the same name
+    (stdout with stdout, stderr with stderr, wherever they are in the cell), in place, and the
+    executed copy it keeps still holds the others. Drop those others where the first output
+    already ends with them."""
+    first: dict[str, int] = {}
+    later: dict[str, list[int]] = {}
+    for k, out in enumerate(outputs):
+        if out["output_type"] == "stream":
+            if out["name"] in first:
+                later.setdefault(out["name"], []).append(k)
+            else:
+                first[out["name"]] = k
+    dropped = set()
+    for name, ks in later.items():
+        tail = "".join(outputs[k]["text"].rstrip() + "\n" for k in ks if outputs[k]["text"].rstrip())
+        if outputs[first[name]]["text"].endswith(tail):
+            dropped.update(ks)
+    return [out for k, out in enumerate(outputs) if k not in dropped]
+
+
 def text_outputs(cell, built: bool = False) -> list[str]:
-    """What a reader sees of a cell's outputs, as text; each stream joined so that merging
-    consecutive stream outputs (myst-nb's nb_merge_streams) does not count as a change.
-
-    In the build's executed copy (`built=True`) myst-nb has already merged each run of
-    stream outputs into the run's first output and left the rest of the run in place, so the
-    first output of a run that ends with all the others is the whole run."""
-    streams: dict[str, str] = {}
-    rest = []
-    run: list = []  # consecutive stream outputs of one name (glued outputs are invisible)
-
-    def close_run():
-        if not run:
-            return
-        texts = [out["text"] for out in run]
-        if built and len(texts) > 1 and texts[0].endswith("".join(texts[1:])):
-            texts = texts[:1]
-        name = run[0]["name"]
-        streams[name] = streams.get(name, "") + "".join(texts)
-        run.clear()
-
-    for out in cell.get("outputs", []):
+    """What a reader sees of a cell's outputs, as text. Streams are merged as myst-nb merges
+    them for the book (``coalesce_streams``), so that how the kernel happened to split its
+    printing into messages does not count as a change. ``built=True`` for the book build's
+    executed copy, where myst-nb has merged them already (see ``_drop_merged_leftovers``)."""
+    outputs = [copy.deepcopy(out) for out in cell.get("outputs", [])
+               if "scrapbook" not in out.get("metadata", {})]  # glued values: see .glue.json
+    if built:
+        outputs = _drop_merged_leftovers(outputs)
+    streams, rest = {}, []
+    for out in coalesce_streams(outputs):
         kind = out["output_type"]
         if kind == "stream":
-            if run and run[0]["name"] != out["name"]:
-                close_run()
-            run.append(out)
-            continue
-        if "scrapbook" in out.get("metadata", {}):
-            continue  # a glued value: compared through the build's .glue.json
-        close_run()
-        if kind in ("execute_result", "display_data"):
+            streams[out["name"]] = out["text"]
+        elif kind in ("execute_result", "display_data"):
             data = out.get("data", {})
             images = sorted(k for k in data if k.startswith("image/"))
             text = data.get("text/plain", "")
             rest.append(f"{kind}: {ADDRESS.sub(' at 0x…', text)} {images}")
         elif kind == "error":
             rest.append(f"error: {out['ename']}: {out['evalue']}")
-    close_run()
     return [f"{name}: {text}" for name, text in sorted(streams.items())] + rest
 
 

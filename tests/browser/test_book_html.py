@@ -282,6 +282,23 @@ def test_every_toc_entry_has_a_page():
     assert not missing, f"pages of _toc.yml missing from {BOOK}: {missing}"
 
 
+# The warnings a reader may see under a cell, by page: each must be one the page's text
+# explains. Anything else printed to stderr (a font missing, a deprecation) is noise from the
+# machine that built the book, and must not reach it.
+EXPLAINED_STDERR = {"chapters/17_lstm_parameters.html": ["oneDNN"]}
+STDERR_BLOCK = re.compile(r'<div class="output stderr[^"]*"><div class="highlight"><pre>(.*?)</pre>', re.S)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_unexplained_stderr_in_cell_outputs(page):
+    text = (BOOK / page).read_text(encoding="utf-8")
+    shown = [html.unescape(re.sub(r"<[^>]+>", "", block)).strip() for block in STDERR_BLOCK.findall(text)]
+    explained = EXPLAINED_STDERR.get(page, [])
+    unexplained = [block for block in shown if not any(phrase in block for phrase in explained)]
+    assert not unexplained, _problems(page, "cell outputs on stderr that the text does not explain",
+                                      [block.splitlines()[0] for block in unexplained])
+
+
 def _landing(driver, base_url: str) -> str:
     """The page the book's root URL ends up on (index.html redirects to the root of _toc.yml)."""
     from selenium.webdriver.support.ui import WebDriverWait
