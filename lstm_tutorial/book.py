@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 _GLUED: dict[str, object] = {}
 
 
@@ -30,20 +32,38 @@ def glued(name: str):
     return _GLUED[name]
 
 
+#: the widest line a listing prints: what the HTML book's code output shows without scrolling
+LISTING_WIDTH = 78
+
+
 def show_lines(function, *patterns: str) -> None:
-    """Print the lines of ``function``'s source that contain any of ``patterns``, with the
-    file and line number: a chapter points at the package's code instead of copying it."""
+    """Print the lines of ``function``'s source that contain any of ``patterns``, each with its
+    line number, under the file it comes from: a chapter points at the package's code instead
+    of copying it. A line too wide for the page has its comment moved onto the line below."""
     import inspect
     from pathlib import Path
 
     lines, start = inspect.getsourcelines(function)
     path = Path(inspect.getsourcefile(function))
-    where = f"{path.parent.name}/{path.name}"
-    shown = [(start + k, line.rstrip()) for k, line in enumerate(lines) if any(p in line for p in patterns)]
+    shown = [(start + k, line.strip()) for k, line in enumerate(lines) if any(p in line for p in patterns)]
     if not shown:
         raise ValueError(
             f"show_lines: expected a line containing one of {patterns} in {function.__qualname__}, got none"
         )
-    width = max(len(line.strip()) for _, line in shown)
+    digits = len(str(shown[-1][0]))
+    print(f"{path.parent.name}/{path.name}, in {function.__qualname__}:")
     for number, line in shown:
-        print(f"{line.strip():<{width}}   # {where}, line {number}")
+        for k, part in enumerate(_fit(line, LISTING_WIDTH - digits - 2)):
+            label = str(number) if k == 0 else ""
+            print(f"{label:>{digits}}  {part}".rstrip())
+
+
+def _fit(line: str, width: int) -> list[str]:
+    """``line`` as one or more pieces no wider than ``width``: code first, then its comment."""
+    if len(line) <= width:
+        return [line]
+    code, sep, comment = line.partition("  # ")
+    pieces = [code] if sep else []
+    text = "# " + comment if sep else line
+    pieces += textwrap.wrap(text, width, subsequent_indent="  " if not sep else "# ", break_long_words=False)
+    return pieces

@@ -166,6 +166,6 @@ def test_counter_bias_shows_on_zeros(capsys):
 
 def test_counter_returns_something_else(capsys):
     ok, out = check(lt.exercises.check_make_counter, lambda: None, capsys)
-    assert not ok and "should return an lt.RNNCell(1, 1), got a NoneType (did you forget `return cell`?)" in out
+    assert not ok and "should return an lt.RNNCell(1, 1), got None (did you forget `return cell`?)" in out
     ok, out = check(lt.exercises.check_make_counter, lambda: lt.RNNCell(1, 2, nonlinearity="relu"), capsys)
     assert not ok and "hidden_size=2" in out

@@ -134,4 +134,4 @@ def test_leaky_must_return_the_cell(capsys):
         make_leaky(cell, keep)
 
     ok, out = check(lt.exercises.check_make_leaky, forgot_return, capsys)
-    assert not ok and "should return an lt.LSTMCell(3, 4), got a NoneType (did you forget `return cell`?)" in out
+    assert not ok and "should return an lt.LSTMCell(3, 4), got None (did you forget `return cell`?)" in out

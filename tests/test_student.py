@@ -172,3 +172,40 @@ def test_roles_become_plain_text():
         "and (Greff et al., 2017; Cho et al., 2014) give [`rmse`].")
     with pytest.raises(ValueError, match="'nobody2099' is not in references.bib"):
         make_student.plain_roles("{cite:p}`nobody2099`", entries)
+
+
+def _toy_chapter(body: str):
+    return jupytext.reads("---\njupytext:\n  text_representation:\n    format_name: myst\n---\n# Toy\n\n" + body,
+                          fmt="md:myst")
+
+
+def test_a_prose_exercise_leaves_an_answer_cell_after_its_question():
+    notebook = make_student.studentize(_toy_chapter(
+        "```{exercise-start}\n:label: ex-a\n```\nWhy is the sky blue?\n```{exercise-end}\n```\n\n"
+        "```{solution-start} ex-a\n:class: dropdown\n```\nRayleigh scattering.\n```{solution-end}\n```\n\n"
+        "After the exercise.\n"), 1, entries={})
+    sources = [c.source for c in notebook.cells]
+    question = next(k for k, s in enumerate(sources) if "Why is the sky blue?" in s)
+    answer = next(k for k, s in enumerate(sources) if s == make_student.PROSE_ANSWER)
+    assert question < answer < next(k for k, s in enumerate(sources) if "After the exercise." in s)
+    assert notebook.cells[answer].cell_type == "markdown"
+    assert not any("Rayleigh" in s for s in sources)
+
+
+def test_a_follow_up_step_keeps_its_instruction_over_an_empty_answer():
+    follow_up = "# Now run it on the trained cell and print the gap.\ngap = f(trained)\nprint(gap)\n"
+    assert make_student.student_cell_source(follow_up) == (
+        "# Now run it on the trained cell and print the gap.\n" + make_student.EMPTY_ANSWER)
+    with pytest.raises(ValueError, match="must open with a comment saying what the student is to do"):
+        make_student.student_cell_source("gap = f(trained)\n")
+
+
+@pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.name[:2])
+def test_every_solution_cell_leaves_the_student_a_cell(md, edition):
+    """One starter cell per solution code cell, one answer cell per prose solution."""
+    student = jupytext.read(next(p for p in edition if p.stem == md.stem))
+    starters = [c for c in student.cells if "exercise" in c.metadata.get("tags", [])]
+    answers = [c for c in student.cells if "answer" in c.metadata.get("tags", [])]
+    found = solutions(md)
+    assert len(starters) == sum(len(cells) for _, cells in found)
+    assert len(answers) == sum(1 for _, cells in found if not cells)

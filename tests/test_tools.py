@@ -1,5 +1,7 @@
 """Gate recording, the coupled cell's convex mix, the training loop and the diagrams."""
 
+import inspect
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -155,11 +157,30 @@ def test_plot_successes_and_gradients():
 def test_show_lines_points_at_the_package(capsys):
     from lstm_tutorial.book import show_lines
 
-    show_lines(LSTMCell.step, "f_t = torch.sigmoid")
-    out = capsys.readouterr().out.strip()
-    assert out.startswith("f_t = torch.sigmoid(f_t)") and "lstm_tutorial/lstm.py, line" in out
+    show_lines(LSTMCell.step, "f_t = torch.sigmoid", "c_t = ")
+    out = capsys.readouterr().out.splitlines()
+    first = inspect.getsourcelines(LSTMCell.step)[1]
+    source = inspect.getsource(LSTMCell.step).splitlines()
+    numbers = [first + k for k, line in enumerate(source) if "f_t = torch.sigmoid" in line or "c_t = " in line]
+    assert out[0] == "lstm_tutorial/lstm.py, in LSTMCell.step:"
+    assert out[1].startswith(f"{numbers[0]}  f_t = torch.sigmoid(f_t)")
+    assert any(line.startswith(f"{numbers[1]}  c_t = f_t * c_prev") for line in out)
     with pytest.raises(ValueError, match="expected a line containing one of \\('nothing here',\\)"):
         show_lines(LSTMCell.step, "nothing here")
+
+
+def test_show_lines_fits_the_page(capsys):
+    """Every listing line fits the book's output width; a long line keeps its code whole and
+    moves its comment below, where nothing of it is lost."""
+    from lstm_tutorial.book import LISTING_WIDTH, _fit, show_lines
+
+    code = "value = compute(first_argument, second_argument)"
+    comment = "why this is done, said at some length so that the line is far too wide for the page"
+    pieces = _fit(f"{code}  # {comment}", 50)
+    assert pieces[0] == code and all(len(p) <= 50 for p in pieces)
+    assert " ".join(p.removeprefix("# ") for p in pieces[1:]) == comment
+    show_lines(LSTMCell.step, "_t = ")
+    assert all(len(line) <= LISTING_WIDTH for line in capsys.readouterr().out.splitlines())
 
 
 def test_plot_variant_results_one_row_per_variant():

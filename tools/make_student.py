@@ -1,10 +1,14 @@
 """Write the student edition: one notebook per chapter with every solution taken out.
 
 Each chapter's ``.md`` source is read with jupytext. Inside a solution (between
-``{solution-start}`` and ``{solution-end}``) the prose goes, and its code cells become one
+``{solution-start}`` and ``{solution-end}``) the prose goes, and each code cell becomes a
 starter cell: every top-level ``def`` keeps its signature and docstring and gets the body
 ``raise NotImplementedError``; every ``assert lt.exercises.check_...(...)`` becomes a plain
-call of the checker (which prints what is wrong and never raises); everything else goes.
+call of the checker (which prints what is wrong and never raises); everything else goes. A
+code cell with no function to write is a follow-up step ("now use it on the trained cell"):
+it must open with a comment that says what to do, and the student gets that comment over an
+empty answer. A solution with no code at all (a question answered in words) leaves the
+student a text cell to answer in.
 The exercise directives become plain headings a notebook can show, and the MyST roles that
 only the online book resolves become plain text: a glossary term its word, a cross-reference
 its text, a citation "(Author, year)", a glued number its name in brackets (a note under
@@ -29,6 +33,8 @@ from pybtex.database import parse_file
 ROOT = Path(__file__).resolve().parent.parent
 STARTER_TAGS = ["exercise", "raises-exception"]
 EMPTY_ANSWER = "# Your answer here.\n"
+PROSE_ANSWER = "**Your answer.** *(Double-click this cell and write it here.)*"
+ANSWER_TAGS = ["answer"]
 
 SOLUTION_START = re.compile(r"^```\{solution-start\}.*?^```[ \t]*\n?", re.M | re.S)
 SOLUTION_END = re.compile(r"^```\{solution-end\}[ \t]*\n```[ \t]*\n?", re.M)
@@ -58,6 +64,31 @@ def starter_from_solution(source: str) -> str:
         elif isinstance(node, ast.Expr) and is_checker_call(node.value):
             pieces.append(ast.get_source_segment(source, node.value))
     return "\n\n\n".join(pieces)
+
+
+def instruction(source: str) -> str:
+    """The comment lines a follow-up solution cell opens with: what the student is to do."""
+    lines = []
+    for line in source.splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def student_cell_source(source: str) -> str:
+    """What the student gets for one solution code cell: the starter if the cell defines the
+    answer, else the cell's opening instruction over an empty answer."""
+    starter = starter_from_solution(source)
+    if starter:
+        return starter
+    told = instruction(source)
+    if not told:
+        raise ValueError(
+            "a solution code cell with no function to write must open with a comment saying what the "
+            f"student is to do there; got a cell starting {source.strip().splitlines()[0][:60]!r}"
+        )
+    return f"{told}\n{EMPTY_ANSWER}"
 
 
 def _stub(node: ast.FunctionDef, lines: list[str]) -> str:
@@ -127,10 +158,10 @@ def studentize(notebook: nbformat.NotebookNode, chapter: int, entries=None) -> n
     counter = [0]
 
     def close_solution():
-        starters = [s for s in (starter_from_solution(c) for c in solution_code) if s]
-        if solution_code:
-            source = "\n\n\n".join(starters) if starters else EMPTY_ANSWER
-            cells.append(nbformat.v4.new_code_cell(source, metadata={"tags": list(STARTER_TAGS)}))
+        for source in solution_code:
+            cells.append(nbformat.v4.new_code_cell(student_cell_source(source), metadata={"tags": list(STARTER_TAGS)}))
+        if not solution_code:
+            cells.append(nbformat.v4.new_markdown_cell(PROSE_ANSWER, metadata={"tags": list(ANSWER_TAGS)}))
 
     for cell in notebook.cells:
         if cell.cell_type == "code":
@@ -140,6 +171,14 @@ def studentize(notebook: nbformat.NotebookNode, chapter: int, entries=None) -> n
                 cells.append(cell)
             continue
         kept, text = [], cell.source
+
+        def flush(kept=kept, metadata=cell.metadata):
+            prose = EXERCISE_START.sub(_exercise_heading(chapter, counter), "".join(kept))
+            prose = plain_roles(EXERCISE_END.sub("", prose), entries).strip()
+            if prose:
+                cells.append(nbformat.v4.new_markdown_cell(prose, metadata=metadata))
+            kept.clear()
+
         while text:
             if in_solution:
                 end = SOLUTION_END.search(text)
@@ -148,6 +187,7 @@ def studentize(notebook: nbformat.NotebookNode, chapter: int, entries=None) -> n
                     break
                 text = text[end.end() :]
                 in_solution = False
+                flush()  # the exercise's own text comes before its answer cell
                 close_solution()
                 solution_code = []
             else:
@@ -158,12 +198,7 @@ def studentize(notebook: nbformat.NotebookNode, chapter: int, entries=None) -> n
                 kept.append(text[: start.start()])
                 text = text[start.end() :]
                 in_solution = True
-        prose = "".join(kept)
-        prose = EXERCISE_START.sub(_exercise_heading(chapter, counter), prose)
-        prose = plain_roles(EXERCISE_END.sub("", prose), entries).strip()
-        if prose:
-            cell = nbformat.v4.new_markdown_cell(prose, metadata=cell.metadata)
-            cells.append(cell)
+        flush()
     if in_solution:
         raise ValueError(f"chapter {chapter}: a solution-start has no matching solution-end")
     title = next((n for n, c in enumerate(cells) if c.cell_type == "markdown"), None)

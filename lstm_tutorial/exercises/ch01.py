@@ -9,7 +9,7 @@ import torch
 
 from ..rnn import RNNCell
 from ..unroll import unroll
-from ._harness import NOT_IMPLEMENTED, _describe_type, _one_line, case, check_function, report
+from ._harness import NOT_IMPLEMENTED, _describe_type, _one_line, case, check_function, guarded, report
 
 __all__ = ["check_make_counter", "check_run_rnn"]
 
@@ -99,6 +99,7 @@ def _rnn_cases():
     return cases
 
 
+@guarded
 def check_run_rnn(run_rnn) -> bool:
     """Check ``run_rnn(x, W_x, W_h, b) -> states``, h_t = tanh(W_x x_t + W_h h_{t-1} + b) from h_{-1} = 0,
     for x of shape (batch, steps, input_size); states of shape (batch, steps, hidden_size)."""
@@ -156,6 +157,7 @@ def _ones(n: int) -> str:
     return "1 one has" if n == 1 else f"{n} ones have"
 
 
+@guarded
 def check_make_counter(make_counter) -> bool:
     """Check ``make_counter() -> lt.RNNCell(1, 1, nonlinearity="relu")`` whose state h_t is the number of
     ones among the bits x_0, ..., x_t: run it on several bit streams and compare h_t with the count."""

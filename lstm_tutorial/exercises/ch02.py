@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._harness import case, check_function
+from ._harness import case, check_function, guarded
 from .ch01 import dtype_hint
 
 __all__ = ["check_backward_chain", "check_torch_rnn_param_count"]
@@ -20,6 +20,7 @@ def _torch_rnn_param_count(input_size, hidden_size, *, biases=2, bias_size=None,
     return H * input_size + w_hh + biases * (H if bias_size is None else bias_size)
 
 
+@guarded
 def check_torch_rnn_param_count(torch_rnn_param_count) -> bool:
     """Check ``torch_rnn_param_count(input_size, hidden_size) -> n``, the number of parameters of
     ``nn.RNN(input_size, hidden_size)`` (one layer, two biases)."""
@@ -101,6 +102,7 @@ def _backward_cases():
     return cases
 
 
+@guarded
 def check_backward_chain(backward_chain) -> bool:
     """Check ``backward_chain(rnn, x) -> states``: what ``rnn(x)[0][..., H:]`` holds (the backward chain of
     a bidirectional, batch-first, one-layer ``nn.RNN``), rebuilt without running ``rnn``; shape

@@ -9,7 +9,7 @@ import torch
 from ..rnn import RNNCell
 from ..tasks import remember_bit
 from ..unroll import unroll
-from ._harness import case, check_function, report
+from ._harness import case, check_function, guarded, report
 from .ch01 import built_cell, one_by_one_weights
 
 __all__ = ["check_jacobian_bound", "check_noise_proof_latch"]
@@ -50,6 +50,7 @@ def _latch_hint(cell, accuracy: float, h_last: torch.Tensor, noise: float, passe
     return ""
 
 
+@guarded
 def check_noise_proof_latch(noise_proof_latch) -> bool:
     """Check ``noise_proof_latch() -> lt.RNNCell(1, 1)``: on ``remember_bit(1000, gap, noise)`` the sign of
     its final state must equal the bit for at least 99% of the sequences, with and without noise 1.0."""
@@ -103,6 +104,7 @@ def _spectral_radius(cell):
     return torch.linalg.eigvals(cell.weight_h.detach()).abs().max().item()
 
 
+@guarded
 def check_jacobian_bound(jacobian_bound) -> bool:
     """Check ``jacobian_bound(cell) -> sigma_max``, the largest singular value of ``cell.weight_h``, as a number."""
     return check_function(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._harness import case, check_function
+from ._harness import case, check_function, guarded
 from .ch01 import dtype_hint
 
 __all__ = ["check_first_forget_gate", "check_lstm_param_count"]
@@ -31,6 +31,7 @@ def _count_cases():
     ]
 
 
+@guarded
 def check_lstm_param_count(lstm_param_count) -> bool:
     """Check ``lstm_param_count(input_size, hidden_size, torch_biases=False) -> n``: the parameters of
     ``lt.LSTMCell`` (one bias per layer), or with ``torch_biases=True`` of a one-layer ``nn.LSTM`` (two)."""
@@ -96,6 +97,7 @@ def _forget_cases():
     return cases
 
 
+@guarded
 def check_first_forget_gate(first_forget_gate) -> bool:
     """Check ``first_forget_gate(torch_lstm, x) -> f_0``, the forget gate at step 0 (h_{-1} = 0) of a
     one-layer, batch-first ``nn.LSTM`` on x (batch, time, input_size); f_0 of shape (batch, hidden_size)."""

@@ -9,7 +9,7 @@ import torch
 
 from ..lstm import LSTMCell
 from ..unroll import record_gates, unroll
-from ._harness import case, check_function
+from ._harness import case, check_function, guarded
 from .ch01 import built_cell, dtype_hint
 
 __all__ = ["check_gate", "check_make_leaky"]
@@ -39,6 +39,7 @@ def _gate_cases():
     return cases
 
 
+@guarded
 def check_gate(gate) -> bool:
     """Check ``gate(v, inputs, W, b) -> sigma(inputs @ W.T + b) * v``: v (batch, n), inputs (batch, k),
     W (n, k), b (n,); the result (batch, n)."""
@@ -119,6 +120,7 @@ def _leaky_cases():
     return cases
 
 
+@guarded
 def check_make_leaky(make_leaky) -> bool:
     """Check ``make_leaky(cell, keep) -> cell``: the lt.LSTMCell changed so that its forget gate is ``keep``
     at every step whatever the input, and nothing is written (C_t = keep * C_{t-1})."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from ._harness import case, check_function
+from ._harness import case, check_function, guarded
 from .ch01 import dtype_hint
 from .ch05 import random_lstm_cell
 
@@ -35,6 +35,7 @@ def _cases():
     return cases
 
 
+@guarded
 def check_forget_gate_by_hand(forget_gate_by_hand) -> bool:
     """Check ``forget_gate_by_hand(cell, x_t, h_prev) -> f_t``, sigma(W_f [h_prev, x_t] + b_f) of an
     ``lt.LSTMCell`` from its weights: x_t (batch, input_size), h_prev and f_t (batch, hidden_size)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from ..lstm import LSTMCell
-from ._harness import case, check_function
+from ._harness import case, check_function, guarded
 
 __all__ = ["check_written_amount"]
 
@@ -62,6 +62,7 @@ def _gate_times(first, second):
     return lambda cell, x: (lambda s: s[first] * s[second])(_by_hand(cell, x))
 
 
+@guarded
 def check_written_amount(written_amount) -> bool:
     """Check ``written_amount(cell, x) -> i_t * g_t`` at every step, shape (batch, time, hidden)."""
     return check_function(

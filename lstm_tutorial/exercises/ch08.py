@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ._harness import case, check_function
+from ._harness import case, check_function, guarded
 
 __all__ = ["check_steps_to_shrink"]
 
@@ -23,6 +23,7 @@ def _cases():
     return [case(3.0, 100), case(0.0, 100), case(1.0, 100), case(5.0, 100), case(2.5, 10), case(-1.0, 1000)]
 
 
+@guarded
 def check_steps_to_shrink(steps_to_shrink) -> bool:
     """Check ``steps_to_shrink(b, factor) -> d`` with ``sigmoid(b) ** d == 1 / factor``, unrounded."""
     return check_function(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from ._harness import case, check_function
+from ._harness import case, check_function, guarded
 
 __all__ = ["check_hidden_by_hand"]
 
@@ -28,6 +28,7 @@ def _cases():
     return cases
 
 
+@guarded
 def check_hidden_by_hand(hidden_by_hand) -> bool:
     """Check ``hidden_by_hand(o, c) -> h``, h_t = o_t * tanh(C_t) at every step, all (batch, time, hidden)."""
     return check_function(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from ._harness import case, check_function
+from ._harness import case, check_function, guarded
 
 __all__ = ["check_lstm_step"]
 
@@ -31,6 +31,7 @@ def _cases():
     return cases
 
 
+@guarded
 def check_lstm_step(lstm_step) -> bool:
     """Check ``lstm_step(x_t, h_prev, c_prev, W_x, W_h, b) -> (h_t, c_t)``, gates stacked i, f, g, o."""
     return check_function(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from ._harness import case, check_function
+from ._harness import case, check_function, guarded
 
 __all__ = ["check_peephole_sizes", "check_peephole_step"]
 
@@ -44,6 +44,7 @@ def _step_cases():
     return cases
 
 
+@guarded
 def check_peephole_step(peephole_step) -> bool:
     """Check ``peephole_step(x_t, h_prev, c_prev, W_x, W_h, b, p_i, p_f, p_o) -> (h_t, c_t)``."""
     return check_function(
@@ -79,6 +80,7 @@ def _sizes_cases():
     return [case(torch.randn(3, 1, hidden, generator=gen, dtype=torch.float64)) for hidden in (8, 5, 1)]
 
 
+@guarded
 def check_peephole_sizes(peephole_sizes) -> bool:
     """Check ``peephole_sizes(peepholes) -> [max |p_i|, max |p_f|, max |p_o|]``, peepholes of shape (3, 1, H)."""
     return check_function(

@@ -9,7 +9,7 @@ import torch
 from ..coupled import CoupledLSTMCell
 from ..lstm import LSTMCell
 from ..unroll import unroll
-from ._harness import NOT_IMPLEMENTED, _one_line, case, check_function
+from ._harness import NOT_IMPLEMENTED, _one_line, case, check_function, guarded
 
 __all__ = ["check_lstm_from_coupled"]
 
@@ -90,6 +90,7 @@ def _cases():
     return cases
 
 
+@guarded
 def check_lstm_from_coupled(lstm_from_coupled) -> bool:
     """Check ``lstm_from_coupled(coupled) -> lt.LSTMCell`` computing what the coupled cell computes."""
     name = "lstm_from_coupled"

@@ -9,7 +9,7 @@ import torch
 from ..gru import GRUCell
 from ..rnn import RNNCell
 from ..unroll import record_gates, unroll
-from ._harness import case, check_function, report
+from ._harness import case, check_function, guarded, report
 from .ch12 import random_cell, returns_cell
 
 __all__ = ["check_make_forms_agree", "check_matched_lstm_units", "check_rnn_from_gru"]
@@ -73,6 +73,7 @@ _FORMS_MISTAKES = [
 ]
 
 
+@guarded
 def check_make_forms_agree(make_forms_agree) -> bool:
     """Check ``make_forms_agree(cell) -> GRUCell`` in which the paper's form equals PyTorch's for every r_t.
 
@@ -174,6 +175,7 @@ def _rnn_cases():
     return cases
 
 
+@guarded
 def check_rnn_from_gru(rnn_from_gru) -> bool:
     """Check ``rnn_from_gru(gru) -> lt.RNNCell`` computing what ``gru`` (gates held: r_t = 1, z_t = 0) computes."""
     name = "rnn_from_gru"
@@ -214,6 +216,7 @@ def _matched(input_size, gru_hidden, *, lstm_biases=2, gru_biases=2, strict=Fals
         H += 1
 
 
+@guarded
 def check_matched_lstm_units(matched_lstm_units) -> bool:
     """Check ``matched_lstm_units(input_size, gru_hidden) -> H``, the most units an ``nn.LSTM`` can have
     without more parameters than an ``nn.GRU`` with ``gru_hidden`` units."""

@@ -7,7 +7,7 @@ import torch
 from ..clockwork import ClockworkRNN
 from ..lstm import LSTMCell
 from ..unroll import unroll
-from ._harness import case, check_function
+from ._harness import case, check_function, guarded
 
 __all__ = ["check_clockwork_work", "check_run_in_two_parts"]
 
@@ -70,6 +70,7 @@ _WORK_MISTAKES = [
 ]
 
 
+@guarded
 def check_clockwork_work(clockwork_work) -> bool:
     """Check ``clockwork_work(cell, steps) -> float``: a clockwork RNN's recurrent multiplications, skipping
     resting modules and masked weights, as a fraction of a plain RNN's ``H * H * steps``."""
@@ -119,6 +120,7 @@ _TWO_PARTS_MISTAKES = [
 ]
 
 
+@guarded
 def check_run_in_two_parts(run_in_two_parts) -> bool:
     """Check ``run_in_two_parts(cell, x, split) -> outputs``: the cell run over ``x[:, :split]`` and then,
     from the state reached, over ``x[:, split:]``; both parts' outputs joined along time."""

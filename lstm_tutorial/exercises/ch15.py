@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._harness import case, check_function
+from ._harness import case, check_function, guarded
 
 __all__ = ["check_effective_parameters"]
 
@@ -73,6 +73,7 @@ _MISTAKES = [
 ]
 
 
+@guarded
 def check_effective_parameters(effective_parameters) -> bool:
     """Check ``effective_parameters(variant, input_size, hidden_size) -> int``: the numbers the variant's cell
     can change in training (a removed gate's rows, which never get a gradient, do not count)."""

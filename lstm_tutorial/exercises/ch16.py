@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._harness import case, check_function
+from ._harness import case, check_function, guarded
 
 __all__ = ["check_keras_like", "check_lstm_shapes"]
 
@@ -63,6 +63,7 @@ _KERAS_MISTAKES = [
 ]
 
 
+@guarded
 def check_keras_like(keras_like) -> bool:
     """Check ``keras_like(lstm, x, return_sequences, return_state)``: what a Keras LSTM layer returns, from a
     one-layer, one-direction ``nn.LSTM`` with ``batch_first=True``: a tensor, or a list of three tensors."""
@@ -120,6 +121,7 @@ _SHAPES_MISTAKES = [
 ]
 
 
+@guarded
 def check_lstm_shapes(lstm_shapes) -> bool:
     """Check ``lstm_shapes(input_size, hidden_size, num_layers, bidirectional, batch, steps)``: the shapes of
     ``output``, ``h_n`` and ``c_n`` of an ``nn.LSTM`` built with ``batch_first=True``, as three tuples."""

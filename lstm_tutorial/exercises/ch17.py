@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..counting import lstm_parameter_count
-from ._harness import case, check_function
+from ._harness import case, check_function, guarded
 
 __all__ = ["check_largest_hidden"]
 
@@ -68,6 +68,7 @@ _MISTAKES = [
 ]
 
 
+@guarded
 def check_largest_hidden(largest_hidden) -> bool:
     """Check ``largest_hidden(budget, input_size, num_layers, bidirectional, projected) -> int``: the largest
     hidden_size H whose ``nn.LSTM`` (with ``proj_size=H // 4`` if projected) has at most ``budget`` parameters."""

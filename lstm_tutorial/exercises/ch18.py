@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._harness import case, check_function
+from ._harness import case, check_function, guarded
 
 __all__ = ["check_window_shapes"]
 
@@ -49,6 +49,7 @@ _MISTAKES = [
 ]
 
 
+@guarded
 def check_window_shapes(window_shapes) -> bool:
     """Check ``window_shapes(series_shape, time_step) -> (X_shape, y_shape)``: the shapes of what
     ``lt.sliding_windows`` returns for a series of shape ``(N,)`` or ``(N, features)``, N > time_step."""

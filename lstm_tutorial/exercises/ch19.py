@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._harness import case, check_function
+from ._harness import case, check_function, guarded
 
 __all__ = ["check_carry_state", "check_stream_layout"]
 
@@ -54,6 +54,7 @@ def _carry_cases():
     return cases
 
 
+@guarded
 def check_carry_state(carry_state) -> bool:
     """Check ``carry_state(lstm, chunks) -> outputs``: the chunks run in order, (h, c) carried,
     the outputs joined along the time axis."""
@@ -107,6 +108,7 @@ def _layout_cases():
     return cases
 
 
+@guarded
 def check_stream_layout(stream_layout) -> bool:
     """Check ``stream_layout(series, batch_size, time_step) -> chunks`` of shape
     (n_chunks, batch_size, time_step), row i of batch k + 1 continuing row i of batch k."""

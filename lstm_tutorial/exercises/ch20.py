@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from ._harness import case, check_function
+from ._harness import case, check_function, guarded
 
 __all__ = ["check_additive_attention"]
 
@@ -34,6 +34,7 @@ def _cases():
     return cases
 
 
+@guarded
 def check_additive_attention(additive_attention) -> bool:
     """Check ``additive_attention(query, keys, W_q, W_k, v) -> (context, weights)``: scores
     ``v^T tanh(W_q q + W_k k_j)``, weights their softmax over the positions ``j``, context the
