@@ -6,6 +6,11 @@ same text and returned the same values: the numbers in the prose cannot drift be
 Images are compared by kind only (their bytes may differ in metadata). Exits 1 and names
 the chapter, the cell and the first differing line when a rerun differs.
 
+One kind of output cannot repeat: a measured time. A cell that times something carries the
+tag ``timing``; its printed text is not compared (its glued values are compared, except
+those named ``timing_*``). Such a cell must print or glue nothing else the prose relies on,
+and any claim the text draws from it must be asserted in the cell with a margin.
+
     python tools/determinism.py [chapters/NN_x.ipynb ...]
 """
 
@@ -25,6 +30,12 @@ from myst_nb.core.utils import coalesce_streams
 ROOT = Path(__file__).resolve().parent.parent
 BUILT = ROOT / "_build" / "jupyter_execute" / "chapters"
 ADDRESS = re.compile(r" at 0x[0-9a-f]+")
+TIMING_TAG = "timing"
+TIMING_GLUE = "timing_"
+
+
+def is_timing(cell) -> bool:
+    return TIMING_TAG in cell.get("metadata", {}).get("tags", [])
 
 
 def _drop_merged_leftovers(outputs: list) -> list:
@@ -104,6 +115,8 @@ def compare(name: str, first: nbformat.NotebookNode, second: nbformat.NotebookNo
         return [f"{name}: the built copy is of a different version of the chapter; run `make book` first"]
     problems = []
     for number, (a, b) in enumerate(zip(code_a, code_b, strict=True), start=1):
+        if is_timing(a):
+            continue
         out_a, out_b = text_outputs(a, built=True), text_outputs(b)
         if out_a != out_b:
             diff = [line for line in difflib.unified_diff("\n".join(out_a).splitlines(),
@@ -125,7 +138,8 @@ def main(argv: list[str]) -> int:
         found = compare(path.name, nbformat.read(built, as_version=4), again)
         before, after = built_glue(built.with_suffix(".glue.json")), glued(again)
         found += [f"{path.name}: glued {k!r} was {before.get(k)!r}, now {after.get(k)!r}"
-                  for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)]
+                  for k in sorted(set(before) | set(after))
+                  if before.get(k) != after.get(k) and not k.startswith(TIMING_GLUE)]
         print(f"{path.name}: {'same outputs' if not found else f'{len(found)} cells differ'}", flush=True)
         problems += found
     if problems:
