@@ -60,6 +60,35 @@ def check_sequence_input(cell, x) -> torch.Tensor:
     return x
 
 
+def check_lengths(lengths, x: torch.Tensor) -> torch.Tensor:
+    """``lengths`` for a padded batch ``x`` (batch, time, ...): one integer per row, each between
+    1 and ``time``. Returned as a 1-D long tensor on ``x``'s device."""
+    batch, time = x.shape[0], x.shape[1]
+    want = f"one length per row of x (batch={batch}), each an int between 1 and time={time}"
+    if isinstance(lengths, torch.Tensor):
+        if lengths.dim() != 1:
+            raise ValueError(f"unroll expected lengths as a 1-D tensor or a list: {want}; got a "
+                             f"{lengths.dim()}-D tensor of shape {shape_of(lengths)}")
+        if lengths.dtype.is_floating_point or lengths.dtype.is_complex or lengths.dtype == torch.bool:
+            raise ValueError(f"unroll expected lengths of an integer dtype: {want}; got {lengths.dtype}")
+        values = lengths.to(device=x.device, dtype=torch.long)
+    elif isinstance(lengths, (list, tuple)):
+        wrong = [v for v in lengths if isinstance(v, bool) or not isinstance(v, int)]
+        if wrong:
+            raise ValueError(f"unroll expected lengths as ints: {want}; got {wrong[0]!r} "
+                             f"({type(wrong[0]).__name__})")
+        values = torch.tensor(list(lengths), dtype=torch.long, device=x.device)
+    else:
+        raise ValueError(f"unroll expected lengths as a list of ints or a 1-D tensor: {want}; "
+                         f"got {type(lengths).__name__}")
+    if values.numel() != batch:
+        raise ValueError(f"unroll expected {want}; got {values.numel()} lengths")
+    for row, value in enumerate(values.tolist()):
+        if not 1 <= value <= time:
+            raise ValueError(f"unroll expected {want}; got {value} for row {row}")
+    return values
+
+
 def check_dtype(cell, x) -> None:
     dtype = cell.weight_h.dtype
     if x.dtype != dtype:
