@@ -124,7 +124,7 @@ def test_no_solution_survives_in_the_student_edition(md, edition):
     public = jupytext.read(md)
     for label, cells in solutions(md):
         for source in cells:
-            allowed = significant_lines(make_student.starter_from_solution(source))
+            allowed = significant_lines(make_student.student_cell_source(source))
             for line in significant_lines(source) - allowed:
                 # a line may also appear in the chapter outside the solution (an import)
                 outside = sum(line in c.source for c in public.cells) > sum(line in c for c in cells)

@@ -1,0 +1,131 @@
+"""The text of Part V: the source of Python 3.11.7's standard library, shipped in the package.
+
+``python_stdlib_3.11.7.zip`` (in ``lstm_tutorial/datasets``, with its licence) holds the 168
+top-level modules, and ``pydoc_data/topics.py``, the language reference as ``help()`` shows
+it. Files are split into train, validation and test by a hash of their name, so the split
+never depends on the order files are listed in, and a held-out file is wholly unseen.
+
+Characters become numbers through one small vocabulary: 0 is padding (never a character),
+1 stands for any character outside it, then tab, newline and the 95 printable ASCII
+characters.
+"""
+
+from __future__ import annotations
+
+import ast
+import random
+import zipfile
+import zlib
+from functools import cache
+from importlib import resources
+
+import numpy as np
+import torch
+
+ARCHIVE = "python_stdlib_3.11.7.zip"
+PYTHON_VERSION = "3.11.7"
+PAD, UNKNOWN = 0, 1
+CHARACTERS = "\t\n" + "".join(chr(c) for c in range(32, 127))
+SYMBOLS = ["<pad>", "<unk>", *CHARACTERS]  # index -> what it stands for
+VOCAB_SIZE = len(SYMBOLS)
+_INDEX = {c: k + 2 for k, c in enumerate(CHARACTERS)}
+SPLITS = ("train", "validation", "test")
+
+
+def split_of(name: str) -> str:
+    """Which split a file (or a documentation topic) belongs to: test for a tenth of them,
+    validation for another tenth, train for the rest, by a hash of the name."""
+    bucket = zlib.crc32(name.encode()) % 10
+    return "test" if bucket == 0 else "validation" if bucket == 1 else "train"
+
+
+def _check_split(split: str) -> str:
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
+    return split
+
+
+@cache
+def _archive_bytes() -> dict[str, bytes]:
+    with resources.files("lstm_tutorial.datasets").joinpath(ARCHIVE).open("rb") as raw:
+        with zipfile.ZipFile(raw) as archive:
+            return {name: archive.read(name) for name in archive.namelist()}
+
+
+def module_names() -> list[str]:
+    """The 168 top-level modules, sorted: ``["__future__.py", ...]``."""
+    return sorted(n for n in _archive_bytes() if n.endswith(".py") and "/" not in n)
+
+
+def module_source(name: str) -> str:
+    files = _archive_bytes()
+    if name not in files:
+        raise ValueError(f"no module {name!r} in {ARCHIVE}; it holds e.g. {module_names()[:3]}")
+    return files[name].decode("utf-8")
+
+
+def files(split: str) -> list[str]:
+    """The modules of one split, sorted."""
+    _check_split(split)
+    return [n for n in module_names() if split_of(n) == split]
+
+
+def source_text(split: str) -> str:
+    """The modules of one split joined into one stream of text, each ending in a newline."""
+    return "".join(module_source(n).rstrip("\n") + "\n\n" for n in files(split))
+
+
+@cache
+def documentation() -> dict[str, str]:
+    """The language reference's topics as ``help()`` shows them: ``{"if": "The \"if\" ...", ...}``."""
+    source = _archive_bytes()["pydoc_data/topics.py"].decode("utf-8")
+    return ast.literal_eval(source.split("topics = ", 1)[1])
+
+
+@cache
+def _table() -> np.ndarray:
+    table = np.full(0x110000, UNKNOWN, dtype=np.int64)  # every code point Unicode has
+    for c, k in _INDEX.items():
+        table[ord(c)] = k
+    return table
+
+
+def encode(text: str) -> torch.Tensor:
+    """Characters as a 1-D long tensor of vocabulary indices (1 for one outside it)."""
+    if not isinstance(text, str):
+        raise ValueError(f"encode expected a str, got {type(text).__name__}")
+    code_points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    return torch.from_numpy(_table()[code_points])
+
+
+def decode(indices) -> str:
+    """The text of vocabulary indices; padding is dropped, an unknown character shows as '¿'."""
+    out = []
+    for k in torch.as_tensor(indices).tolist():
+        if not 0 <= k < VOCAB_SIZE:
+            raise ValueError(f"decode expected indices between 0 and {VOCAB_SIZE - 1}, got {k}")
+        if k != PAD:
+            out.append("¿" if k == UNKNOWN else SYMBOLS[k])
+    return "".join(out)
+
+
+def _keep(line: str, longest: int) -> bool:
+    return 2 <= len(line) <= longest and not line.isspace()
+
+
+def line_dataset(split: str, per_class: int, *, longest: int = 80, seed: int = 0):
+    """Lines of real text and where they come from: 0 for a line of a standard-library module,
+    1 for a line of the language reference. ``per_class`` lines of each kind, of 2 to
+    ``longest`` characters, drawn with ``seed`` from the files (or topics) of ``split`` and
+    shuffled together. Returns ``(lines, labels)``: a list of str and a long tensor."""
+    _check_split(split)
+    code = [line for n in files(split) for line in module_source(n).splitlines() if _keep(line, longest)]
+    docs = [line for topic, text in sorted(documentation().items()) if split_of(topic) == split
+            for line in text.splitlines() if _keep(line, longest)]
+    if per_class > min(len(code), len(docs)):
+        raise ValueError(f"line_dataset({split!r}) has {len(code)} code lines and {len(docs)} documentation lines "
+                         f"of 2 to {longest} characters; per_class={per_class} is more than that")
+    rng = random.Random(seed)
+    drawn = [(line, 0) for line in rng.sample(code, per_class)] + [(line, 1) for line in rng.sample(docs, per_class)]
+    rng.shuffle(drawn)
+    return [line for line, _ in drawn], torch.tensor([label for _, label in drawn])

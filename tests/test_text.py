@@ -1,0 +1,243 @@
+"""Part V's text tools: the corpus and its vocabulary, the smoothed n-gram models (true
+probability distributions, equal to counting by hand), the character model's reading and
+sampling, and the structure of Python source read off by tokenize."""
+
+import collections
+import math
+import zlib
+
+import pytest
+import torch
+
+from lstm_tutorial.text import charlm, corpus, ngrams, structure
+
+
+# -- the corpus -------------------------------------------------------------------------------------------
+def test_the_corpus_is_python_3_11_7s_168_modules_split_by_file():
+    names = corpus.module_names()
+    assert len(names) == 168 and names == sorted(names) and "os.py" in names
+    by_split = {s: corpus.files(s) for s in corpus.SPLITS}
+    assert sorted(sum(by_split.values(), [])) == names  # every file in exactly one split
+    for split, files in by_split.items():
+        assert files, split
+        for name in files:
+            bucket = zlib.crc32(name.encode()) % 10
+            assert split == ("test" if bucket == 0 else "validation" if bucket == 1 else "train")
+    assert "Python Software Foundation" in corpus._archive_bytes()["LICENSE.txt"].decode()
+
+
+def test_source_text_is_the_files_of_the_split_in_order():
+    text = corpus.source_text("test")
+    first = corpus.module_source(corpus.files("test")[0])
+    assert text.startswith(first.rstrip("\n") + "\n\n")
+    assert len(text) == sum(len(corpus.module_source(n).rstrip("\n")) + 2 for n in corpus.files("test"))
+
+
+def test_encode_and_decode_are_inverse_on_the_vocabulary():
+    text = "def f(x):\n\treturn {'a': x ~ 1}  # ok\n"
+    ids = corpus.encode(text)
+    assert ids.dtype == torch.long and ids.shape == (len(text),)
+    assert corpus.decode(ids) == text
+    assert ids.min() >= 2 and ids.max() < corpus.VOCAB_SIZE == 99
+    assert corpus.encode("é€")[0] == corpus.UNKNOWN and corpus.decode(corpus.encode("aé")) == "a¿"
+    assert corpus.decode([corpus.PAD, 2, corpus.PAD]) == "\t"
+    with pytest.raises(ValueError, match="between 0 and 98, got 99"):
+        corpus.decode([99])
+    with pytest.raises(ValueError, match="expected a str, got bytes"):
+        corpus.encode(b"abc")
+
+
+def test_line_dataset_is_balanced_seeded_and_from_its_split():
+    lines, labels = corpus.line_dataset("test", 200, seed=3)
+    assert len(lines) == 400 and labels.tolist().count(0) == labels.tolist().count(1) == 200
+    assert all(2 <= len(line) <= 80 for line in lines)
+    again, labels_again = corpus.line_dataset("test", 200, seed=3)
+    assert again == lines and torch.equal(labels, labels_again)
+    test_code = {line for n in corpus.files("test") for line in corpus.module_source(n).splitlines()}
+    assert all(line in test_code for line, y in zip(lines, labels.tolist(), strict=True) if y == 0)
+    with pytest.raises(ValueError, match="split must be one of"):
+        corpus.line_dataset("dev", 10)
+    with pytest.raises(ValueError, match="per_class=100000 is more than that"):
+        corpus.line_dataset("test", 100_000)
+
+
+# -- n-gram models ----------------------------------------------------------------------------------------
+TINY = corpus.encode("abracadabra, abracadabra! cadabra?\n" * 3)
+
+
+@pytest.mark.parametrize("smoothing", ngrams.SMOOTHINGS)
+@pytest.mark.parametrize("order", [1, 2, 3, 5])
+def test_probabilities_over_the_vocabulary_sum_to_one(smoothing, order):
+    model = ngrams.NGramModel(order, smoothing).fit(TINY)
+    context = corpus.encode("xabra cad!q")  # seen and unseen histories, and padding at the start
+    total = sum(model.probability(context, torch.full_like(context, s)) for s in range(corpus.VOCAB_SIZE))
+    torch.testing.assert_close(total, torch.ones(len(context), dtype=torch.float64))
+
+
+def test_add_k_is_counting_by_hand():
+    k, order = 0.05, 3
+    model = ngrams.NGramModel(order, "add-k", k=k).fit(TINY)
+    seq = TINY.tolist()
+    grams = collections.Counter(tuple(seq[i:i + order]) for i in range(len(seq) - order + 1))
+    contexts = collections.Counter(tuple(seq[i:i + order - 1]) for i in range(len(seq) - order + 1))
+    query = corpus.encode("cadabra? xy")
+    p = model.probability(query)
+    q = query.tolist()
+    for t in range(order - 1, len(q)):
+        h = tuple(q[t - order + 1:t])
+        expected = (grams[(*h, q[t])] + k) / (contexts[h] + k * corpus.VOCAB_SIZE)
+        assert math.isclose(p[t].item(), expected, rel_tol=1e-12)
+
+
+def test_kneser_ney_is_the_textbook_recursion():
+    """Interpolated Kneser-Ney by hand for a bigram model: the highest order discounts raw
+    counts, the unigram level uses continuation counts, interpolated with uniform."""
+    d, V = 0.75, corpus.VOCAB_SIZE
+    model = ngrams.NGramModel(2, "kneser-ney", discount=d).fit(TINY)
+    seq = TINY.tolist()
+    bigrams = collections.Counter(zip(seq, seq[1:], strict=False))
+    continuation = collections.Counter(w for (_, w) in bigrams)  # distinct left neighbours
+    total_continuation = sum(continuation.values())
+
+    def p_uni(w):
+        return max(continuation[w] - d, 0) / total_continuation + d * len(continuation) / total_continuation / V
+
+    def p_bi(h, w):
+        c_h = sum(c for (a, _), c in bigrams.items() if a == h)
+        if c_h == 0:
+            return p_uni(w)
+        types = sum(1 for (a, _) in bigrams if a == h)
+        return max(bigrams[(h, w)] - d, 0) / c_h + d * types / c_h * p_uni(w)
+
+    query = corpus.encode("abra zcad")
+    p = model.probability(query)
+    for t in range(1, len(query)):
+        assert math.isclose(p[t].item(), p_bi(query[t - 1].item(), query[t].item()), rel_tol=1e-12)
+
+
+def test_ngram_models_say_what_is_wrong():
+    with pytest.raises(ValueError, match="order must be an int from 1 to 8, got 0"):
+        ngrams.NGramModel(0)
+    with pytest.raises(ValueError, match="smoothing must be one of"):
+        ngrams.NGramModel(3, "laplace")
+    with pytest.raises(ValueError, match="not fitted yet"):
+        ngrams.NGramModel(3).probability(TINY)
+    with pytest.raises(ValueError, match="symbol indices from 0 to 98, got 0 to 120"):
+        ngrams.NGramModel(2).fit(torch.tensor([0, 120]))
+    with pytest.raises(ValueError, match="1-D stream"):
+        ngrams.NGramModel(2).fit(TINY.view(1, -1))
+    assert math.isclose(ngrams.perplexity(2.0), 4.0)
+
+
+# -- the character model ----------------------------------------------------------------------------------
+def test_read_gives_each_character_its_probability_piece_by_piece():
+    torch.manual_seed(0)
+    model = charlm.CharLM(hidden_size=8)
+    stream = corpus.encode("def f(x):\n    return x + 1\n" * 7 + "ab")
+    p = charlm.read(model, stream, pieces=4, chunk=5)
+    length = len(stream) // 4
+    expected = []
+    with torch.no_grad():
+        starts = [(r * length, (r + 1) * length) for r in range(4)] + [(4 * length, len(stream))]
+        for a, b in starts:
+            if b - a < 1:
+                continue
+            logits, _ = model(stream[a:b].unsqueeze(0))
+            log_p = logits.log_softmax(-1)[0]
+            following = stream[a + 1:b + 1]
+            expected.append(log_p[torch.arange(len(following)), following].exp())
+    torch.testing.assert_close(p, torch.cat(expected))
+    assert p.shape == (len(stream) - 1,)
+    assert charlm.bits_per_char(model, stream, pieces=4) == pytest.approx(float(-torch.log2(p).mean()))
+
+
+def test_training_carries_the_state_and_is_reproducible(capsys):
+    stream = corpus.encode(corpus.module_source("this.py") * 3)
+    runs = []
+    for _ in range(2):
+        torch.manual_seed(1)
+        model = charlm.CharLM(hidden_size=16)
+        losses = charlm.train_stream(model, stream, 10, batch_size=4, time_step=16)
+        runs.append((losses, charlm.fingerprint(model)))
+    assert runs[0] == runs[1]
+    assert len(capsys.readouterr().out.strip().splitlines()) == 2 * 5  # five lines a run
+    assert runs[0][0][-1] < runs[0][0][0]
+
+
+def test_fingerprint_sees_one_bit():
+    model = charlm.CharLM(hidden_size=4)
+    before = charlm.fingerprint(model)
+    with torch.no_grad():
+        w = model.readout.bias
+        w[0] = torch.nextafter(w[0], torch.tensor(1.0))
+    assert charlm.fingerprint(model) != before
+
+
+def test_sampling_is_seeded_and_temperature_sharpens():
+    torch.manual_seed(0)
+    model = charlm.CharLM(hidden_size=8)
+    a = charlm.sample(model, "def ", 40, temperature=0.7, generator=torch.Generator().manual_seed(5))
+    b = charlm.sample(model, "def ", 40, temperature=0.7, generator=torch.Generator().manual_seed(5))
+    assert a == b and len(a) == 40 and "\x00" not in a
+    with pytest.raises(ValueError, match="temperature must be positive, got 0"):
+        charlm.sample(model, "x", 3, temperature=0)
+    with pytest.raises(ValueError, match="a prompt of at least one character"):
+        charlm.sample(model, "", 3)
+
+
+def test_the_checkpoint_records_its_recipe_and_fingerprint():
+    if not charlm.CHECKPOINT.exists():
+        pytest.skip("no checkpoint yet: make checkpoint")
+    model, metadata = charlm.load(charlm.CHECKPOINT)
+    assert metadata["recipe"] == charlm.RECIPE
+    assert metadata["fingerprint"] == charlm.fingerprint(model)
+    assert metadata["corpus"] == corpus.ARCHIVE
+
+
+def test_the_recipe_reproduces_the_checkpoints_first_steps(capsys):
+    """The checkpoint's run, started again, passes through the same bits: its first
+    ``prefix_steps`` steps give the parameters fingerprinted in the checkpoint."""
+    if not charlm.CHECKPOINT.exists():
+        pytest.skip("no checkpoint yet: make checkpoint")
+    torch.set_num_threads(1)
+    _, metadata = charlm.load(charlm.CHECKPOINT)
+    model, _ = charlm.train_recipe(corpus.encode(corpus.source_text("train")), charlm.RECIPE["prefix_steps"])
+    assert charlm.fingerprint(model) == metadata["prefix_fingerprint"]
+
+
+# -- the structure of Python source -----------------------------------------------------------------------
+SNIPPET = 'x = f(a, [1, 2], "(")  # (\nif x:\n    y = {\n        1: 2}\n'
+
+
+def test_bracket_pairs_ignore_strings_and_comments():
+    pairs = structure.bracket_pairs(SNIPPET)
+    assert [(SNIPPET[a], SNIPPET[b], c) for a, b, c in pairs] == [("[", "]", "]"), ("(", ")", ")"), ("{", "}", "}")]
+    assert all(SNIPPET[b] == c for _, b, c in pairs)
+
+
+def test_features_of_a_known_snippet():
+    f = structure.features(SNIPPET)
+    digits = {k: "".join(str(int(v)) if v < 10 else "+" for v in t) for k, t in f.items()}
+    assert digits["bracket depth"][:22] == "0000011112222211111100"
+    quote = SNIPPET.index('"')
+    assert digits["inside a string"][quote:quote + 4] == "1110"
+    hash_at = SNIPPET.index("#")
+    assert digits["inside a comment"][hash_at - 1:hash_at + 4] == "01110"
+    assert f["indentation"][SNIPPET.index("1:")].item() == 8
+    assert f["position in line"][SNIPPET.index("y")].item() == 4
+    assert all(t.shape == (len(SNIPPET),) for t in f.values())
+    with pytest.raises(ValueError, match="not Python that tokenize can read"):
+        structure.features("x = (1,\n")
+
+
+def test_correlations_and_best_units():
+    torch.manual_seed(0)
+    q = torch.randn(500)
+    values = torch.randn(500, 4)
+    values[:, 2] = -3 * q + 0.1 * torch.randn(500)
+    values[:, 3] = 1.0  # a constant unit has no correlation
+    r = structure.correlations(values, {"q": q})["q"]
+    assert r[3] == 0 and r[2] < -0.99 and r[:2].abs().max() < 0.2
+    assert structure.best_units(values, {"q": q})["q"][0] == 2
+    with pytest.raises(ValueError, match=r"should have shape \(500,\), got \(3,\)"):
+        structure.correlations(values, {"q": torch.ones(3)})
