@@ -212,8 +212,9 @@ def test_run_rnn_time_first_and_last_state_only(capsys):
     assert not ok and "should have shape" in out
 
 
-def test_run_rnn_float32_state_gets_a_dtype_hint(capsys):
-    def wrong(x, W_x, W_h, b):
+def test_run_rnn_float32_state_is_right(capsys):
+    # torch.zeros makes a float32 state; the exercise asks for no dtype, so this answer is right
+    def float32_state(x, W_x, W_h, b):
         h = torch.zeros(x.shape[0], W_h.shape[0])
         states = []
         for t in range(x.shape[1]):
@@ -221,8 +222,21 @@ def test_run_rnn_float32_state_gets_a_dtype_hint(capsys):
             states.append(h)
         return torch.stack(states, dim=1)
 
-    ok, out = check(lt.exercises.check_run_rnn, wrong, capsys)
-    assert not ok and "raised RuntimeError" in out and "x.new_zeros" in out
+    ok, out = check(lt.exercises.check_run_rnn, float32_state, capsys)
+    assert ok, out
+
+
+def test_run_rnn_dtype_clash_that_float32_does_not_mend_gets_a_hint(capsys):
+    def wrong(x, W_x, W_h, b):
+        h = torch.zeros(x.shape[0], W_h.shape[0], dtype=torch.float64)
+        states = []
+        for t in range(x.shape[1]):
+            h = torch.tanh(x[:, t] @ W_x.T + h @ W_h.T + b)
+            states.append(h)
+        return torch.stack(states, dim=1)
+
+    ok, out = check(lt.exercises.check_run_rnn, lambda x, W_x, W_h, b: wrong(x.float(), W_x, W_h, b), capsys)
+    assert not ok and "raised RuntimeError" in out and "x.new_zeros" in out, out
 
 
 # -- make_counter ------------------------------------------------------------------------------------------

@@ -39,6 +39,47 @@ def dtype_hint(function):
     return run
 
 
+def _is_dtype_clash(error: Exception) -> bool:
+    text = _one_line(error)
+    return isinstance(error, (RuntimeError, ValueError)) and any(
+        word in text for word in ("dtype", "Double", "double", "scalar type"))
+
+
+def _in_float32(value):
+    """``value`` with every float64 tensor and module in float32 (copies; the original is left alone)."""
+    if isinstance(value, torch.Tensor):
+        return value.float() if value.dtype == torch.float64 else value
+    if isinstance(value, torch.nn.Module):
+        return copy.deepcopy(value).float()
+    if isinstance(value, (list, tuple)):
+        return type(value)(_in_float32(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _in_float32(v) for k, v in value.items()}
+    return value
+
+
+def dtype_tolerant(function):
+    """``function``, run again on float32 copies of its inputs when it fails on a dtype clash (a state
+    made with ``torch.zeros(...)`` or a module built in float32, against the checker's float64 inputs):
+    the exercise asks for no dtype, so an answer right in float32 is right. If the float32 run fails
+    too, the first error is raised with :func:`dtype_hint`'s advice."""
+    hinted = dtype_hint(function)
+
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except (RuntimeError, ValueError) as error:
+            if not _is_dtype_clash(error):
+                raise
+            try:
+                return function(*_in_float32(args), **_in_float32(kwargs))
+            except Exception:  # noqa: BLE001 - the float64 error is the one to explain
+                return hinted(*args, **kwargs)
+
+    return run
+
+
 def as_number(function):
     """``function``, with a NumPy scalar result (``np.int64(84)``, from ``np.prod`` and the like) turned
     into the Python number it stands for, so that a right count or norm is not refused for its type."""
@@ -53,26 +94,40 @@ def as_number(function):
     return run
 
 
-class Bypassed(RuntimeError):
-    """Raised inside a checker when a student's answer calls what the exercise asks it to do by hand."""
-
-
 @contextlib.contextmanager
-def refusing(targets, message: str):
-    """Inside the block, each ``(owner, attribute)`` of ``targets`` raises ``Bypassed(message)`` when
-    called: the answer must not run (or build) these while the checker runs it. Restored afterwards."""
+def refusing(targets, message: str, when=None):
+    """Inside the block, each method ``(owner, attribute)`` of ``targets`` raises ``RuntimeError(message)``
+    when called (only when ``when(self, *args)`` is true, if given; else it runs as before): a student's
+    answer must not run, or build, what the exercise asks it to do by hand. Restored afterwards."""
     saved = [(owner, attribute, owner.__dict__[attribute]) for owner, attribute in targets]
 
-    def refuse(*args, **kwargs):
-        raise Bypassed(message)
+    def refuse_instead_of(original):
+        @functools.wraps(original)
+        def refuse(*args, **kwargs):
+            if when is None or when(*args, **kwargs):
+                raise RuntimeError(message)
+            return original(*args, **kwargs)
+
+        return refuse
 
     try:
-        for owner, attribute, _ in saved:
-            setattr(owner, attribute, refuse)
+        for owner, attribute, original in saved:
+            setattr(owner, attribute, refuse_instead_of(original))
         yield
     finally:
         for owner, attribute, original in saved:
             setattr(owner, attribute, original)
+
+
+def run_refusing(function, targets, message: str, when=None):
+    """``function``, run inside :func:`refusing`."""
+
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        with refusing(targets, message, when):
+            return function(*args, **kwargs)
+
+    return run
 
 
 def built_cell(build, args, kind, name: str, *, input_size: int, hidden_size: int, need_bias: bool = True):
@@ -150,7 +205,7 @@ def check_run_rnn(run_rnn) -> bool:
     """Check ``run_rnn(x, W_x, W_h, b) -> states``, h_t = tanh(W_x x_t + W_h h_{t-1} + b) from h_{-1} = 0,
     for x of shape (batch, steps, input_size); states of shape (batch, steps, hidden_size)."""
     return check_function(
-        dtype_hint(run_rnn) if callable(run_rnn) else run_rnn,
+        dtype_tolerant(run_rnn) if callable(run_rnn) else run_rnn,
         _run_rnn,
         _rnn_cases(),
         name="run_rnn",
