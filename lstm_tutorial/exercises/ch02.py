@@ -5,8 +5,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from ..rnn import RNNCell
 from ._harness import case, check_function, guarded
-from .ch01 import dtype_hint
+from .ch01 import as_number, dtype_tolerant, run_refusing
 
 __all__ = ["check_backward_chain", "check_torch_rnn_param_count"]
 
@@ -14,10 +15,19 @@ __all__ = ["check_backward_chain", "check_torch_rnn_param_count"]
 # -- ex-param-count: the parameters of a one-layer nn.RNN -------------------------------------------------
 
 
-def _torch_rnn_param_count(input_size, hidden_size, *, biases=2, bias_size=None, w_hh=None):
+def _torch_rnn_param_count(input_size, hidden_size, *, biases=2, bias_size=None, w_hh=None, w_ih=None):
     H = hidden_size
     w_hh = H * H if w_hh is None else w_hh
-    return H * input_size + w_hh + biases * (H if bias_size is None else bias_size)
+    w_ih = H * input_size if w_ih is None else w_ih
+    return w_ih + w_hh + biases * (H if bias_size is None else bias_size)
+
+
+#: building one of these and counting its parameters skips the exercise: the count is to be a formula
+_RNN_MODULES = [(nn.RNN, "__init__"), (nn.RNNCell, "__init__"), (RNNCell, "__init__")]
+_COUNT_BY_FORMULA = (
+    "the answer builds an RNN module to count its parameters: write the count as a formula in input_size and "
+    "hidden_size (then compare it with sum(p.numel() for p in nn.RNN(I, H).parameters()) outside the function)"
+)
 
 
 @guarded
@@ -25,9 +35,12 @@ def check_torch_rnn_param_count(torch_rnn_param_count) -> bool:
     """Check ``torch_rnn_param_count(input_size, hidden_size) -> n``, the number of parameters of
     ``nn.RNN(input_size, hidden_size)`` (one layer, two biases)."""
     # (3, 7) first: every mistake below gives a different number there
-    cases = [case(3, 7), case(1, 1), case(10, 32), case(7, 2), case(64, 1), case(4, 4)]
+    cases = [case(3, 7), case(1, 1), case(10, 32), case(7, 2), case(64, 1), case(4, 4), case(1, 9)]
+    answer = torch_rnn_param_count
+    if callable(answer):
+        answer = as_number(run_refusing(answer, _RNN_MODULES, _COUNT_BY_FORMULA))
     return check_function(
-        torch_rnn_param_count,
+        answer,
         _torch_rnn_param_count,
         cases,
         name="torch_rnn_param_count",
@@ -40,6 +53,14 @@ def check_torch_rnn_param_count(torch_rnn_param_count) -> bool:
             (lambda i, h: _torch_rnn_param_count(i, h, w_hh=h * i),
              "W_hh counted as hidden_size × input_size: it maps the hidden state to itself, hidden_size × hidden_size"),
             (lambda i, h: _torch_rnn_param_count(h, i), "input_size and hidden_size swapped"),
+            (lambda i, h: _torch_rnn_param_count(i, h, w_ih=0),
+             "the input weights W_ih (hidden_size × input_size) left out"),
+            (lambda i, h: _torch_rnn_param_count(i, h, w_hh=0),
+             "the recurrent weights W_hh (hidden_size × hidden_size) left out"),
+            (lambda i, h: _torch_rnn_param_count(i, h, bias_size=1),
+             "each bias counted as one number: each has one entry per hidden unit"),
+            (lambda i, h: 4 * _torch_rnn_param_count(i, h),
+             "four layers counted, as in an LSTM: nn.RNN has one"),
         ],
         atol=0.0,
         rtol=0.0,
@@ -49,11 +70,10 @@ def check_torch_rnn_param_count(torch_rnn_param_count) -> bool:
 # -- ex-backward-direction: the backward chain of a bidirectional nn.RNN ---------------------------------
 
 
-def _refuse(*args, **kwargs):
-    raise RuntimeError(
-        "the bidirectional nn.RNN was called: rebuild its backward chain from the `_reverse` weights "
-        "with lt.RNNCell and lt.unroll instead of running the module"
-    )
+_RUN_BIDIRECTIONAL = (
+    "the bidirectional nn.RNN was called: rebuild its backward chain from the `_reverse` weights "
+    "with lt.RNNCell and lt.unroll instead of running a bidirectional module"
+)
 
 
 def _chain(x, w_ih, w_hh, b):
@@ -93,9 +113,9 @@ def random_bidirectional_rnn(gen, input_size, hidden_size):
 def _backward_cases():
     gen = torch.Generator().manual_seed(2)
     cases = []
-    for batch, steps, inputs, hidden in [(2, 7, 3, 4), (1, 5, 1, 2), (3, 6, 2, 5)]:
+    # then batch 1 with input 1, and one step with hidden 1 (a .squeeze() breaks there)
+    for batch, steps, inputs, hidden in [(2, 7, 3, 4), (1, 5, 1, 2), (3, 6, 2, 5), (2, 1, 2, 1)]:
         rnn = random_bidirectional_rnn(gen, inputs, hidden)
-        rnn.forward = _refuse
         x = torch.randn(batch, steps, inputs, generator=gen, dtype=torch.float64)
         cases.append(case(rnn, x, description=(
             f"a bidirectional nn.RNN({inputs}, {hidden}, batch_first=True) and x of shape {list(x.shape)}")))
@@ -107,8 +127,13 @@ def check_backward_chain(backward_chain) -> bool:
     """Check ``backward_chain(rnn, x) -> states``: what ``rnn(x)[0][..., H:]`` holds (the backward chain of
     a bidirectional, batch-first, one-layer ``nn.RNN``), rebuilt without running ``rnn``; shape
     (batch, time, hidden_size)."""
+    answer = backward_chain
+    if callable(answer):
+        refused = [(nn.RNN, "forward")]
+        answer = dtype_tolerant(run_refusing(answer, refused, _RUN_BIDIRECTIONAL,
+                                             when=lambda module, *a, **k: module.bidirectional))
     return check_function(
-        dtype_hint(backward_chain) if callable(backward_chain) else backward_chain,
+        answer,
         _backward_chain,
         _backward_cases(),
         name="backward_chain",

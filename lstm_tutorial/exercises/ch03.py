@@ -10,7 +10,7 @@ from ..rnn import RNNCell
 from ..tasks import remember_bit
 from ..unroll import unroll
 from ._harness import case, check_function, guarded, report
-from .ch01 import built_cell, one_by_one_weights
+from .ch01 import as_number, built_cell, one_by_one_weights
 
 __all__ = ["check_jacobian_bound", "check_noise_proof_latch"]
 
@@ -55,7 +55,7 @@ def check_noise_proof_latch(noise_proof_latch) -> bool:
     """Check ``noise_proof_latch() -> lt.RNNCell(1, 1)``: on ``remember_bit(1000, gap, noise)`` the sign of
     its final state must equal the bit for at least 99% of the sequences, with and without noise 1.0."""
     name = "noise_proof_latch"
-    cell = built_cell(noise_proof_latch, (), RNNCell, name, input_size=1, hidden_size=1)
+    cell = built_cell(noise_proof_latch, (), RNNCell, name, input_size=1, hidden_size=1, need_bias=False)
     if cell is None:
         return False
     if cell.nonlinearity != "tanh":
@@ -94,7 +94,9 @@ def _random_rnn(gen, input_size, hidden_size, scale):
 def _bound_cases():
     gen = torch.Generator().manual_seed(3)
     cases = []
-    for inputs, hidden, scale in [(8, 6, 0.5), (3, 2, 1.0), (2, 10, 0.2), (5, 4, 1.5)]:
+    # input_size differs from hidden_size in every case but the last, so W_x's norm is no stand-in;
+    # hidden 1 last (every matrix norm of a 1 × 1 matrix is the same there)
+    for inputs, hidden, scale in [(8, 6, 0.5), (3, 2, 1.0), (2, 10, 0.2), (5, 4, 1.5), (1, 1, 1.0)]:
         cases.append(case(_random_rnn(gen, inputs, hidden, scale),
                           description=f"an RNNCell({inputs}, {hidden}) with random weights"))
     return cases
@@ -108,7 +110,7 @@ def _spectral_radius(cell):
 def check_jacobian_bound(jacobian_bound) -> bool:
     """Check ``jacobian_bound(cell) -> sigma_max``, the largest singular value of ``cell.weight_h``, as a number."""
     return check_function(
-        jacobian_bound,
+        as_number(jacobian_bound) if callable(jacobian_bound) else jacobian_bound,
         _jacobian_bound,
         _bound_cases(),
         name="jacobian_bound",
@@ -127,5 +129,11 @@ def check_jacobian_bound(jacobian_bound) -> bool:
              "the 1-norm (the largest column sum of |W_h|)"),
             (lambda c: torch.linalg.matrix_norm(c.weight_h.detach(), ord=2).item() ** 2,
              "the largest eigenvalue of W_hᵀ W_h, which is σ_max squared"),
+            (lambda c: torch.linalg.matrix_norm(c.weight_h.detach(), ord=float("inf")).item(),
+             "the ∞-norm (the largest row sum of |W_h|)"),
+            (lambda c: torch.linalg.svdvals(c.weight_h.detach()).sum().item(),
+             "the sum of all singular values (the nuclear norm)"),
+            (lambda c: torch.linalg.matrix_norm(torch.cat([c.weight_h.detach(), c.weight_x.detach()], 1), ord=2).item(),
+             "the largest singular value of [W_h | W_x] side by side: the bound is about W_h alone"),
         ],
     )

@@ -10,7 +10,7 @@ import torch
 from ..lstm import LSTMCell
 from ..unroll import record_gates, unroll
 from ._harness import case, check_function, guarded
-from .ch01 import built_cell, dtype_hint
+from .ch01 import built_cell, dtype_tolerant
 
 __all__ = ["check_gate", "check_make_leaky"]
 
@@ -29,8 +29,9 @@ def _gate_cases():
         return torch.randn(*shape, generator=gen, dtype=torch.float64)
 
     # the first case is square (W is 3 × 3), so an untransposed W gives numbers, not an error
+    # then batch 1, and a gate over a single entry (n = 1)
     cases = [case(r(4, 3), r(4, 3), r(3, 3), r(3)), case(r(5, 4), r(5, 3), r(4, 3), r(4)),
-             case(r(1, 2), r(1, 5), r(2, 5), r(2))]
+             case(r(1, 2), r(1, 5), r(2, 5), r(2)), case(r(3, 1), r(3, 2), r(1, 2), r(1))]
     v, inputs = r(3, 4), r(3, 2)
     cases.append(case(v, inputs, torch.zeros(4, 2, dtype=torch.float64), torch.zeros(4, dtype=torch.float64),
                       description="W and b all zeros (the gate lets half of v through)"))
@@ -44,7 +45,7 @@ def check_gate(gate) -> bool:
     """Check ``gate(v, inputs, W, b) -> sigma(inputs @ W.T + b) * v``: v (batch, n), inputs (batch, k),
     W (n, k), b (n,); the result (batch, n)."""
     return check_function(
-        gate,
+        dtype_tolerant(gate) if callable(gate) else gate,
         _gate,
         _gate_cases(),
         name="gate",
@@ -59,6 +60,12 @@ def check_gate(gate) -> bool:
             (lambda v, x, W, b: torch.sigmoid(x @ W.T + b) + v, "a sum where the product σ(...) ⊙ v belongs"),
             (lambda v, x, W, b: (x @ W.T + b) * v, "no sigmoid: the layer's raw output multiplies v"),
             (lambda v, x, W, b: torch.sigmoid(-(x @ W.T + b)) * v, "σ(-z) = 1 - σ(z): the gate's sign flipped"),
+            (lambda v, x, W, b: torch.sigmoid(v @ W.T + b) * v,
+             "the sigmoid layer reading v instead of inputs: the gate decides from its own input"),
+            (lambda v, x, W, b: torch.sigmoid((x @ W.T + b) * v),
+             "v multiplied inside the sigmoid, σ((W·inputs + b) ⊙ v), instead of σ(W·inputs + b) ⊙ v"),
+            (lambda v, x, W, b: (torch.sigmoid(x @ W.T) + b) * v,
+             "the bias added after the sigmoid: it belongs inside, σ(W·inputs + b)"),
         ],
     )
 
@@ -70,12 +77,13 @@ def _logit(p):
     return math.log(p / (1 - p))
 
 
-def _make_leaky(cell, keep, *, forget=1, shut=0, bias=_logit, zero_weights=True, shut_bias=-50.0):
+def _make_leaky(cell, keep, *, forget=1, shut=0, bias=_logit, zero_weights="xh", shut_bias=-50.0):
     H = cell.hidden_size
     f_rows, i_rows = slice(forget * H, (forget + 1) * H), slice(shut * H, (shut + 1) * H)
     with torch.no_grad():
-        if zero_weights:
+        if "x" in zero_weights:
             cell.weight_x[f_rows] = 0.0
+        if "h" in zero_weights:
             cell.weight_h[f_rows] = 0.0
         cell.bias[f_rows] = bias(keep)
         if shut_bias is not None:
@@ -109,7 +117,7 @@ def random_lstm_cell(gen, input_size, hidden_size, scale=1.0):
 def _leaky_cases():
     gen = torch.Generator().manual_seed(50)
     cases = []
-    for inputs, hidden, keep, steps in [(3, 4, 0.99, 60), (2, 3, 0.5, 20), (1, 2, 0.9, 40)]:
+    for inputs, hidden, keep, steps in [(3, 4, 0.99, 60), (2, 3, 0.5, 20), (1, 2, 0.9, 40), (2, 1, 0.7, 15)]:
         cell = random_lstm_cell(gen, inputs, hidden)
         x = torch.randn(2, steps, inputs, generator=gen, dtype=torch.float64)
         h_0 = torch.randn(2, hidden, generator=gen, dtype=torch.float64)
@@ -132,7 +140,7 @@ def check_make_leaky(make_leaky) -> bool:
     if built is None:
         return False
     return check_function(
-        _behaviour(dtype_hint(make_leaky)),
+        _behaviour(dtype_tolerant(make_leaky)),
         _behaviour(_make_leaky),
         cases,
         name=name,
@@ -141,9 +149,19 @@ def check_make_leaky(make_leaky) -> bool:
             (lambda c, k: _make_leaky(c, k, bias=lambda p: p),
              "the bias set to keep itself: the gate is σ(b), so b must be σ⁻¹(keep) = ln(keep / (1 - keep))"),
             (lambda c, k: _make_leaky(c, 0.99), "keep fixed at 0.99 instead of the argument `keep`"),
-            (lambda c, k: _make_leaky(c, k, zero_weights=False),
+            (lambda c, k: _make_leaky(c, k, zero_weights=""),
              "the forget gate's weights left as they were: set rows H:2*H of weight_x and weight_h to zero, "
              "or the gate moves with the input"),
+            (lambda c, k: _make_leaky(c, k, zero_weights="x"),
+             "the forget gate's rows of weight_h left as they were: the gate then moves with h_{t-1}; zero rows "
+             "H:2*H of weight_h too"),
+            (lambda c, k: _make_leaky(c, k, zero_weights="h"),
+             "the forget gate's rows of weight_x left as they were: the gate then moves with the input x_t; zero "
+             "rows H:2*H of weight_x too"),
+            (lambda c, k: _make_leaky(c, k, bias=math.log),
+             "the bias set to ln(keep): σ⁻¹(keep) is ln(keep / (1 - keep))"),
+            (lambda c, k: _make_leaky(c, k, bias=lambda p: -_logit(p)),
+             "the bias's sign flipped: σ(-b) = 1 - keep, so the gate keeps 1 - keep"),
             (lambda c, k: _make_leaky(c, k, shut_bias=None),
              "the input gate left open: the candidate is still written into the cell state"),
             (lambda c, k: _make_leaky(c, k, shut_bias=0.0),
