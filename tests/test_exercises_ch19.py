@@ -373,3 +373,16 @@ def test_stream_layout_right_variants(capsys):
     for answer in (by_unfold, by_loops):
         ok, out = _verdict(capsys, exercises.check_stream_layout, answer)
         assert ok and out.startswith("✓ stream_layout"), (answer.__name__, out)
+
+
+def test_rerunning_from_the_start_for_every_chunk_is_refused(capsys):
+    # right values, and one call per chunk, but each call rereads everything before it
+    def from_the_start(lstm, chunks):
+        outputs = []
+        for k, x in enumerate(chunks):
+            out, _ = lstm(torch.cat(chunks[: k + 1], dim=1))
+            outputs.append(out[:, -x.shape[1]:])
+        return torch.cat(outputs, dim=1)
+
+    ok, out = _verdict(capsys, exercises.check_carry_state, from_the_start)
+    assert not ok and "steps in all, but the chunks have 15" in out, out
