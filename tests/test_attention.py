@@ -125,7 +125,7 @@ def test_the_hand_computation_can_tell_a_missing_tanh():
 
 
 def test_without_the_tanh_the_query_drops_out_of_the_weights():
-    # what chapter 20 says the tanh is for: v^T W_q s_i is the same at every position, and a
+    # what chapter 22 says the tanh is for: v^T W_q s_i is the same at every position, and a
     # softmax ignores a constant added to all its inputs
     attention, query, keys, _ = random_attention(torch.Generator().manual_seed(4), batch=3)
     keys = torch.cat([keys, 2 * keys + 1], dim=1)

@@ -28,8 +28,10 @@ from .ch17 import *  # noqa: F403
 from .ch18 import *  # noqa: F403
 from .ch19 import *  # noqa: F403
 from .ch20 import *  # noqa: F403
+from .ch21 import *  # noqa: F403
+from .ch22 import *  # noqa: F403
 
-CHAPTERS = range(1, 21)
+CHAPTERS = range(1, 23)
 
 
 def catalogue() -> dict[int, list[str]]:

@@ -1,4 +1,4 @@
-"""The checker of chapter 20 accepts the reference answer and names the typical mistakes."""
+"""The checker of chapter 22 accepts the reference answer and names the typical mistakes."""
 
 import torch
 
@@ -101,8 +101,8 @@ def test_context_over_the_wrong_axis(capsys):
     assert not ok and "context should have shape" in out, out
 
 
-def test_is_listed_for_chapter_20():
-    assert exercises.catalogue()[20] == ["check_additive_attention"]
+def test_is_listed_for_chapter_22():
+    assert exercises.catalogue()[22] == ["check_additive_attention"]
 
 
 # --- more wrong answers, and right answers written differently --------------------------------
@@ -203,9 +203,9 @@ def test_right_answers_written_differently_pass(capsys):
 
 
 def test_the_cases_cover_the_edge_sizes():
-    from lstm_tutorial.exercises import ch20
+    from lstm_tutorial.exercises import ch22
 
-    sizes = ch20._SIZES
+    sizes = ch22._SIZES
     for axis in range(5):
         assert any(s[axis] == 1 for s in sizes), axis
     assert sizes[-1][1] == 1  # the single position comes last, after the cases that separate mistakes

@@ -1,0 +1,3 @@
+"""Checkers for the exercises of chapter 21."""
+
+__all__: list[str] = []
