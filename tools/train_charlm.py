@@ -43,7 +43,7 @@ def make() -> tuple[charlm.CharLM, dict]:
     every = min(recipe["prefix_steps"], recipe["validate_every"])
     model, _ = charlm.train_recipe(train, recipe["steps"], every=every, callback=keep, log_every=1000)
     metadata = {"recipe": dict(recipe), "best_step": best["step"], "validation_bits": best["bits"],
-                "torch": torch.__version__, "corpus": corpus.ARCHIVE,
+                "torch": str(torch.__version__), "corpus": corpus.ARCHIVE,
                 "prefix_fingerprint": prefix["fingerprint"], "fingerprint": charlm.fingerprint(best["model"])}
     return best["model"], metadata
 
