@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 BOOK   := _build/html/index.html
 
-.PHONY: help env test lint unit notebooks check-notebooks nbmake book clean benchmark budget student student-test determinism browser-test
+.PHONY: help env test lint unit notebooks check-notebooks nbmake book clean benchmark budget student student-test determinism browser-test checkpoint checkpoint-check
 
 help:
 	@echo "make test       lint, unit tests, notebook pairing check, every chapter executed (nbmake)"
@@ -16,6 +16,8 @@ help:
 	@echo "make browser-test  after make book: every page in headless Chromium, offline (math, images, links, dropdowns, launch buttons)"
 	@echo "make benchmark  time the from-scratch LSTM against nn.LSTM"
 	@echo "make budget     run every chapter in a fresh kernel; report wall time and peak memory"
+	@echo "make checkpoint  retrain chapter 21's character model from its seed (about 40 minutes, one thread)"
+	@echo "make checkpoint-check  retrain it and check the committed checkpoint is reproduced bit for bit"
 	@echo "make clean      remove the built book"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -71,6 +73,13 @@ browser-test: env
 determinism: env
 	# after `make book`: every chapter run again must print and glue exactly the same
 	$(PY) tools/determinism.py
+
+# Chapter 21's trained model, lstm_tutorial/datasets/charlm_stdlib.pt, from its recipe and seed.
+checkpoint: env
+	$(PY) tools/train_charlm.py
+
+checkpoint-check: env
+	$(PY) tools/train_charlm.py --check
 
 clean:
 	rm -rf _build
