@@ -4,8 +4,9 @@ A tiny model spends most of its time in Python and in launching small operations
 arithmetic. Training M of them one after another pays that overhead M times; stacking their
 weights along a leading "member" axis and running every operation once for all of them pays
 it once. ``LSTMEnsemble`` does that for the LSTM and the variants of Part III (peepholes,
-coupled gates, parts removed), each member keeping its own structure through masks. It is
-tested to compute exactly what its members compute one by one.
+coupled gates, parts removed), each member keeping its own structure through masks;
+``GRUEnsemble`` does it for the GRU; ``MixedEnsemble`` runs both kinds side by side, members in
+the order they were given. Each is tested to compute exactly what its members compute one by one.
 
 Members are independent: nothing flows between them, each has its own read-out, and
 ``clip_grad_norm_`` clips each member's gradient separately. Adam, being elementwise, then
@@ -20,6 +21,7 @@ from torch import nn
 from ._checks import check_sequence_input
 from .ablation import LSTMVariantCell
 from .coupled import CoupledLSTMCell
+from .gru import GRUCell
 from .lstm import LSTMCell
 from .model import SequenceModel
 from .peephole import PeepholeLSTMCell
@@ -153,7 +155,138 @@ class LSTMEnsemble(nn.Module):
         return norms
 
 
+class GRUEnsemble(nn.Module):
+    """M sequence models with a ``GRUCell``, run as one, like ``LSTMEnsemble``.
+
+    The same contract: ``forward(x)`` takes one shared batch (batch, time, input_size) and
+    returns (M, batch, out_features) for ``readout="last"`` or (M, batch, time, out_features)
+    for ``readout="all"``; ``clip_grad_norm_`` clips each member's gradient on its own.
+    """
+
+    def __init__(self, models):
+        super().__init__()
+        models = list(models)
+        if not models:
+            raise ValueError("GRUEnsemble expected at least one model, got none")
+        for m in models:
+            if not isinstance(m, SequenceModel) or not isinstance(m.cell, GRUCell):
+                raise ValueError(
+                    f"GRUEnsemble expected SequenceModels whose cell is a GRUCell, got {type(m).__name__}"
+                    + (f" with {type(m.cell).__name__}" if isinstance(m, SequenceModel) else "")
+                )
+        _check_one_shape("GRUEnsemble", models)
+        first = models[0]
+        self.input_size, self.hidden_size = first.cell.input_size, first.cell.hidden_size
+        self.readout = first.readout
+        self.members = len(models)
+
+        def stack(name):
+            return torch.stack([getattr(m.cell, name).detach() for m in models])
+
+        self.weight_x = nn.Parameter(stack("weight_x"))  # (M, 3H, I), rows r, z, n
+        self.weight_h = nn.Parameter(stack("weight_h"))  # (M, 3H, H)
+        self.bias = nn.Parameter(stack("bias").unsqueeze(1))  # (M, 1, 3H)
+        self.bias_h = nn.Parameter(stack("bias_h").unsqueeze(1))  # (M, 1, 3H)
+        self.head_weight = nn.Parameter(torch.stack([m.head.weight.detach() for m in models]))
+        self.head_bias = nn.Parameter(torch.stack([m.head.bias.detach() for m in models]).unsqueeze(1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = check_sequence_input(self, x)
+        xw = torch.einsum("bti,mgi->tmbg", x, self.weight_x) + self.bias  # (time, M, batch, 3H)
+        h = x.new_zeros(self.members, x.shape[0], self.hidden_size)
+        w_h_t = self.weight_h.transpose(1, 2)
+        outputs = []
+        for xw_t in xw.contiguous().unbind(0):
+            hw = torch.baddbmm(self.bias_h, h, w_h_t)
+            x_r, x_z, x_n = xw_t.chunk(3, dim=2)
+            h_r, h_z, h_n = hw.chunk(3, dim=2)
+            r_t = torch.sigmoid(x_r + h_r)
+            z_t = torch.sigmoid(x_z + h_z)
+            n_t = torch.tanh(x_n + r_t * h_n)
+            h = torch.lerp(n_t, h, z_t)  # (1 - z_t) * n_t + z_t * h_{t-1}
+            outputs.append(h)
+        return _read_out(self, h, outputs)
+
+    clip_grad_norm_ = LSTMEnsemble.clip_grad_norm_
+
+
+class MixedEnsemble(nn.Module):
+    """Members of both kinds (LSTM family and GRU) in one module: an ``LSTMEnsemble`` and a
+    ``GRUEnsemble`` side by side, their predictions returned in the order the models were given.
+
+    All members must share one shape (input_size, hidden_size, out_features, readout).
+    """
+
+    def __init__(self, models):
+        super().__init__()
+        models = list(models)
+        if not models:
+            raise ValueError("MixedEnsemble expected at least one model, got none")
+        _check_one_shape("MixedEnsemble", models)
+        is_gru = [isinstance(getattr(m, "cell", None), GRUCell) for m in models]
+        lstm = [m for m, g in zip(models, is_gru, strict=True) if not g]
+        gru = [m for m, g in zip(models, is_gru, strict=True) if g]
+        self.parts = nn.ModuleList()
+        if lstm:
+            self.parts.append(LSTMEnsemble(lstm))
+        if gru:
+            self.parts.append(GRUEnsemble(gru))
+        order = [k for k, g in enumerate(is_gru) if not g] + [k for k, g in enumerate(is_gru) if g]
+        # where each member (in the given order) sits in the concatenated output
+        self.register_buffer("position", torch.argsort(torch.tensor(order)), persistent=False)
+        first = self.parts[0]
+        self.input_size, self.hidden_size, self.readout = first.input_size, first.hidden_size, first.readout
+        self.members = len(models)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out = torch.cat([part(x) for part in self.parts])
+        return out.index_select(0, self.position)
+
+    def clip_grad_norm_(self, max_norm: float) -> torch.Tensor:
+        """Clip each member's gradient to norm ``max_norm``, separately; return the norms."""
+        return torch.cat([part.clip_grad_norm_(max_norm) for part in self.parts]).index_select(0, self.position)
+
+
+def _check_one_shape(kind: str, models) -> None:
+    shapes = set()
+    for m in models:
+        cell = getattr(m, "cell", None)
+        if not isinstance(m, SequenceModel) or not isinstance(cell, (*LSTMEnsemble.KINDS, GRUCell)):
+            raise ValueError(
+                f"{kind} expected SequenceModels whose cell is an LSTM-family cell or a GRUCell, "
+                f"got {type(m).__name__}" + (f" with {type(cell).__name__}" if isinstance(m, SequenceModel) else "")
+            )
+        if cell.bias is None:
+            raise ValueError(f"{kind} expected cells with bias=True, got a cell with bias=False")
+        shapes.add((cell.input_size, cell.hidden_size, m.head.out_features, m.readout))
+    if len(shapes) > 1:
+        raise ValueError(
+            f"{kind} expected members of one shape (input_size, hidden_size, out_features, readout), "
+            f"got {sorted(shapes, key=str)}"
+        )
+
+
+def _read_out(ensemble, h: torch.Tensor, outputs: list[torch.Tensor]) -> torch.Tensor:
+    if ensemble.readout == "last":
+        return torch.baddbmm(ensemble.head_bias, h, ensemble.head_weight.transpose(1, 2))
+    hs = torch.stack(outputs, dim=2)  # (M, batch, time, H)
+    return torch.einsum("mbth,moh->mbto", hs, ensemble.head_weight) + ensemble.head_bias.unsqueeze(1)
+
+
 def member_mse(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Mean squared error of each member of an ensemble: ``out`` is (members, batch, ...), ``y``
     is (batch, ...) and shared; returns one loss per member, as ``train`` expects."""
     return ((out - y) ** 2).flatten(1).mean(dim=1)
+
+
+def member_bce(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Binary cross-entropy (on logits) of each member of an ensemble, for a yes/no task such
+    as ``remember_bit``: ``out`` is (members, batch, ...) with one logit per target in ``y``,
+    which is shared; returns one loss per member."""
+    logits = out.flatten(1)
+    if logits.shape[1] != y.numel():
+        raise ValueError(
+            f"member_bce expected one logit per target: {y.numel()} targets, got {logits.shape[1]} logits per member"
+        )
+    targets = y.reshape(1, -1).expand_as(logits).to(logits.dtype)
+    return nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction="none").mean(dim=1)
