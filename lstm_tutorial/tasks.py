@@ -106,6 +106,20 @@ def gender_stream(batch: int, steps: int, p_subject: float = 0.15, generator: to
     return x, (current == 1).float().unsqueeze(-1), tokens
 
 
+def one_hot_words(text, vocabulary=GENDER_TOKENS) -> torch.Tensor:
+    """A text of the toy language, ``"Ben word Anna"`` (or a list of its words), one-hot as
+    the toys' streams encode it: ``x`` of shape (1, len(words), len(vocabulary)), ready for
+    ``lt.unroll``. An unknown word is a ``ValueError`` that names the vocabulary."""
+    words = text.split() if isinstance(text, str) else list(text)
+    if not words:
+        raise ValueError("one_hot_words expected at least one word, got none")
+    unknown = [w for w in words if w not in vocabulary]
+    if unknown:
+        raise ValueError(f"one_hot_words: {unknown[0]!r} is not a word of the vocabulary {list(vocabulary)}")
+    tokens = torch.tensor([vocabulary.index(w) for w in words])
+    return torch.nn.functional.one_hot(tokens, len(vocabulary)).float().unsqueeze(0)
+
+
 #: the number toy's vocabulary: a filler word, two subjects, and the place of a verb
 NUMBER_TOKENS = ("word", "cat", "cats", "VERB")
 
