@@ -70,6 +70,13 @@ def _current_subject(tokens: torch.Tensor, is_subject: torch.Tensor) -> torch.Te
     return tokens.gather(1, last)
 
 
+def latest_subject(tokens: torch.Tensor, subjects=(1, 2)) -> torch.Tensor:
+    """For every step of a toy stream's ``tokens`` (batch, steps), the most recent subject token
+    at or before it; ``subjects`` are the subjects' indices (1 and 2 in both toys: "Anna" and
+    "Ben", "cat" and "cats"). Step 0 of a toy stream is always a subject."""
+    return _current_subject(tokens, torch.isin(tokens, torch.tensor(subjects)))
+
+
 def _token_stream(batch, steps, generator, probabilities, first_choices):
     """Tokens drawn per step with the given probabilities (token k with probabilities[k]);
     step 0 is drawn uniformly from ``first_choices``."""

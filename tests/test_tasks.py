@@ -184,3 +184,12 @@ def test_one_hot_words_encodes_as_the_streams_do():
         one_hot_words("Anna Carl")
     with pytest.raises(ValueError, match="at least one word"):
         one_hot_words("")
+
+
+def test_latest_subject_is_the_most_recent_subject_token():
+    from lstm_tutorial.tasks import latest_subject
+
+    tokens = torch.tensor([[1, 0, 0, 2, 3, 0, 1], [2, 3, 3, 0, 0, 0, 0]])
+    assert latest_subject(tokens).tolist() == [[1, 1, 1, 2, 2, 2, 1], [2, 2, 2, 2, 2, 2, 2]]
+    _, y, tokens = gender_stream(16, 20, generator=gen(5))
+    assert torch.equal((latest_subject(tokens) == 1).float(), y[..., 0])
