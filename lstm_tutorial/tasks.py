@@ -70,6 +70,13 @@ def _current_subject(tokens: torch.Tensor, is_subject: torch.Tensor) -> torch.Te
     return tokens.gather(1, last)
 
 
+def latest_subject(tokens: torch.Tensor, subjects=(1, 2)) -> torch.Tensor:
+    """For every step of a toy stream's ``tokens`` (batch, steps), the most recent subject token
+    at or before it; ``subjects`` are the subjects' indices (1 and 2 in both toys: "Anna" and
+    "Ben", "cat" and "cats"). Step 0 of a toy stream is always a subject."""
+    return _current_subject(tokens, torch.isin(tokens, torch.tensor(subjects)))
+
+
 def _token_stream(batch, steps, generator, probabilities, first_choices):
     """Tokens drawn per step with the given probabilities (token k with probabilities[k]);
     step 0 is drawn uniformly from ``first_choices``."""
@@ -104,6 +111,20 @@ def gender_stream(batch: int, steps: int, p_subject: float = 0.15, generator: to
     current = _current_subject(tokens, tokens > 0)
     x = torch.nn.functional.one_hot(tokens, len(GENDER_TOKENS)).float()
     return x, (current == 1).float().unsqueeze(-1), tokens
+
+
+def one_hot_words(text, vocabulary=GENDER_TOKENS) -> torch.Tensor:
+    """A text of the toy language, ``"Ben word Anna"`` (or a list of its words), one-hot as
+    the toys' streams encode it: ``x`` of shape (1, len(words), len(vocabulary)), ready for
+    ``lt.unroll``. An unknown word is a ``ValueError`` that names the vocabulary."""
+    words = text.split() if isinstance(text, str) else list(text)
+    if not words:
+        raise ValueError("one_hot_words expected at least one word, got none")
+    unknown = [w for w in words if w not in vocabulary]
+    if unknown:
+        raise ValueError(f"one_hot_words: {unknown[0]!r} is not a word of the vocabulary {list(vocabulary)}")
+    tokens = torch.tensor([vocabulary.index(w) for w in words])
+    return torch.nn.functional.one_hot(tokens, len(vocabulary)).float().unsqueeze(0)
 
 
 #: the number toy's vocabulary: a filler word, two subjects, and the place of a verb

@@ -2,6 +2,10 @@
 
 import math
 
+import numpy as np
+import pytest
+import torch
+
 import lstm_tutorial as lt
 
 
@@ -12,7 +16,9 @@ def steps_to_shrink(b, factor=100):
 
 def check(fn, capsys):
     ok = lt.exercises.check_steps_to_shrink(fn)
-    return ok, capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "Traceback" not in out, out
+    return ok, out
 
 
 def test_the_answer_passes(capsys):
@@ -66,3 +72,51 @@ def test_rounded_steps(capsys):
 def test_a_tanh_gate(capsys):
     ok, out = check(lambda b, factor=100: math.log(1 / factor) / math.log(math.tanh(b)), capsys)
     assert not ok and "a tanh where the forget gate's sigmoid belongs" in out
+
+
+@pytest.mark.parametrize("answer", [
+    lambda b, factor=100: math.log(factor) / math.log(1 + math.exp(-b)),  # ln(1/f) = ln(1 + e^-b)
+    lambda b, factor=100: math.log2(1 / factor) / math.log2(1 / (1 + math.exp(-b))),
+    lambda b, factor=100: math.log(1 / factor, math.exp(b) / (1 + math.exp(b))),
+    # float32, through torch: a 0-d tensor, rounded as float32 rounds
+    lambda b, factor=100: torch.log(torch.tensor(1.0 / factor)) / torch.log(torch.sigmoid(torch.tensor(float(b)))),
+    lambda b, factor=100: float(-np.log(factor) / np.log(1 / (1 + np.exp(-b)))),
+], ids=["log1p-form", "log2", "log-base-f", "torch-float32", "numpy"])
+def test_right_answers_written_differently_pass(capsys, answer):
+    ok, out = check(answer, capsys)
+    assert ok and out.startswith("✓"), out
+
+
+@pytest.mark.parametrize(("wrong", "phrase"), [
+    (lambda b, factor=100: steps_to_shrink(b, factor) + 1, "one step too many"),
+    (lambda b, factor=100: steps_to_shrink(b, factor) - 1, "one step too few"),
+    (lambda b, factor=100: math.log10(1 / factor) / math.log(1 / (1 + math.exp(-b))), "base-10"),
+    (lambda b, factor=100: math.log(1 / factor) / math.log10(1 / (1 + math.exp(-b))), "base-10"),
+    (lambda b, factor=100: math.floor(steps_to_shrink(b, factor)), "rounded down"),
+    (lambda b, factor=100: math.ceil(steps_to_shrink(b, factor)), "rounded up"),
+])
+def test_more_mistakes_are_named(capsys, wrong, phrase):
+    ok, out = check(wrong, capsys)
+    assert not ok and phrase in out, out
+
+
+def test_another_default_factor_is_refused(capsys):
+    ok, out = check(lambda b, factor=10: steps_to_shrink(b, factor), capsys)
+    assert not ok and "the default factor" in out, out
+
+
+def test_no_default_factor_says_so(capsys):
+    ok, out = check(lambda b, factor: steps_to_shrink(b, factor), capsys)
+    assert not ok and "TypeError" in out and "the default factor" in out, out
+
+
+@pytest.mark.parametrize("wrong", [
+    lambda b, factor=100: None,
+    lambda b, factor=100: "94.8",
+    lambda b, factor=100: [steps_to_shrink(b, factor)],
+    lambda b, factor=100: steps_to_shrink(b, factor) * 1.001,  # the approximation's size of error
+    lambda b, factor=100: math.log(factor) / (1 / (1 + math.exp(-b))),
+])
+def test_other_wrong_answers_are_refused(capsys, wrong):
+    ok, out = check(wrong, capsys)
+    assert not ok and out.startswith("✗"), out

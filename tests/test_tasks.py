@@ -170,3 +170,26 @@ def test_timed_spike_answers_after_the_delay():
     assert start.max() < 13
     with pytest.raises(ValueError, match="steps must be at least 2 \\* delay .* got steps=10, delay=8"):
         timed_spike(4, 10, 8)
+
+
+def test_one_hot_words_encodes_as_the_streams_do():
+    from lstm_tutorial.tasks import one_hot_words
+
+    x, _, tokens = gender_stream(1, 12, generator=gen(4))
+    text = " ".join(GENDER_TOKENS[t] for t in tokens[0].tolist())
+    assert torch.equal(one_hot_words(text), x)
+    assert torch.equal(one_hot_words(text.split()), x)
+    assert one_hot_words("cats VERB", NUMBER_TOKENS).shape == (1, 2, len(NUMBER_TOKENS))
+    with pytest.raises(ValueError, match="'Carl' is not a word of the vocabulary \\['word', 'Anna', 'Ben'\\]"):
+        one_hot_words("Anna Carl")
+    with pytest.raises(ValueError, match="at least one word"):
+        one_hot_words("")
+
+
+def test_latest_subject_is_the_most_recent_subject_token():
+    from lstm_tutorial.tasks import latest_subject
+
+    tokens = torch.tensor([[1, 0, 0, 2, 3, 0, 1], [2, 3, 3, 0, 0, 0, 0]])
+    assert latest_subject(tokens).tolist() == [[1, 1, 1, 2, 2, 2, 1], [2, 2, 2, 2, 2, 2, 2]]
+    _, y, tokens = gender_stream(16, 20, generator=gen(5))
+    assert torch.equal((latest_subject(tokens) == 1).float(), y[..., 0])

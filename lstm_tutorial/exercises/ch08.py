@@ -19,8 +19,10 @@ def _steps_to_shrink(b, factor=100):
 
 
 def _cases():
-    # b = 3 first: the wrong answers that take log(b) or log(0) fail there with a number, not an error
-    return [case(3.0, 100), case(0.0, 100), case(1.0, 100), case(5.0, 100), case(2.5, 10), case(-1.0, 1000)]
+    # b = 3 first: the wrong answers that take log(b) or log(0) fail there with a number, not an error;
+    # factors other than 100 (a fixed factor shows), an int bias, and the default factor left out
+    return [case(3.0, 100), case(0.0, 100), case(1.0, 100), case(5.0, 100), case(2.5, 10), case(-1.0, 1000),
+            case(4, 50), case(2.0, description="b=2.0 and the default factor")]
 
 
 @guarded
@@ -52,5 +54,11 @@ def check_steps_to_shrink(steps_to_shrink) -> bool:
              "the steps rounded to a whole number; return d unrounded"),
             (lambda b, factor=100: math.floor(_steps_to_shrink(b, factor)),
              "the steps rounded down to a whole number; return d unrounded"),
+            (lambda b, factor=100: _steps_to_shrink(b, factor) + 1, "one step too many (d + 1)"),
+            (lambda b, factor=100: _steps_to_shrink(b, factor) - 1, "one step too few (d - 1)"),
+            (lambda b, factor=100: math.log(1 / factor) / math.log(_sigmoid(b)) * math.log(10),
+             "a base-10 logarithm on one side and a natural one on the other"),
         ],
+        # float32 (torch.sigmoid of a float32 tensor) loses about 1e-5 of d at b = 5: a right answer
+        rtol=1e-4,
     )
