@@ -10,7 +10,8 @@ __all__ = ["check_peephole_sizes", "check_peephole_step"]
 
 
 def _peephole_step(x_t, h_prev, c_prev, W_x, W_h, b, p_i, p_f, p_o, *,
-                   order="ifgo", seen_by_if="c_prev", seen_by_o="c_t", inside=True, swap_if=False):
+                   order="ifgo", seen_by_if="c_prev", seen_by_o="c_t", inside=True, swap_if=False,
+                   squash=True, g_act=torch.tanh):
     z = x_t @ W_x.T + h_prev @ W_h.T + b
     parts = dict(zip(order, z.chunk(4, dim=1), strict=True))
     if swap_if:
@@ -22,18 +23,18 @@ def _peephole_step(x_t, h_prev, c_prev, W_x, W_h, b, p_i, p_f, p_o, *,
 
     i_t = gate("i", p_i, seen)
     f_t = gate("f", p_f, seen)
-    g_t = torch.tanh(parts["g"])
+    g_t = g_act(parts["g"])
     c_t = f_t * c_prev + i_t * g_t
     view_o = {"c_t": c_t, "c_prev": c_prev, "none": torch.zeros_like(c_t)}[seen_by_o]
     o_t = gate("o", p_o, view_o)
-    h_t = o_t * torch.tanh(c_t)
+    h_t = o_t * (torch.tanh(c_t) if squash else c_t)
     return h_t, c_t
 
 
 def _step_cases():
     gen = torch.Generator().manual_seed(11)
     cases = []
-    for batch, inputs, hidden in [(1, 2, 3), (2, 3, 4), (4, 1, 2)]:
+    for batch, inputs, hidden in [(1, 2, 3), (2, 3, 4), (4, 1, 2), (3, 2, 1)]:
         def r(*shape):
             return torch.randn(*shape, generator=gen, dtype=torch.float64)
 
@@ -66,6 +67,10 @@ def check_peephole_step(peephole_step) -> bool:
             (lambda *a: _peephole_step(*a, inside=False), "the peephole term added outside the sigmoid"),
             (lambda *a: _peephole_step(*a, order="ifog"),
              "the layers taken in the order i, f, o, g instead of i, f, g, o"),
+            (lambda *a: _peephole_step(*a, squash=False), "h_t = o_t * C_t, without the tanh of the cell state"),
+            (lambda *a: _peephole_step(*a, g_act=torch.sigmoid), "a sigmoid where the candidate's tanh belongs"),
+            (lambda *a: _peephole_step(*a, seen_by_if="h_prev", seen_by_o="none"),
+             "the gates looking at h_{t-1} and the output gate's peephole left out"),
             (lambda *a: _peephole_step(*a)[::-1], "(c_t, h_t) returned in place of (h_t, c_t)"),
         ],
     )

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import io
+
 import torch
 
 from ..clockwork import ClockworkRNN
 from ..lstm import LSTMCell
 from ..unroll import unroll
-from ._harness import case, check_function, guarded
+from ._harness import call_student, case, check_function, guarded
+from .ch12 import as_number, changed_in_place, verdict
 
 __all__ = ["check_clockwork_work", "check_run_in_two_parts"]
 
@@ -43,6 +48,8 @@ def _work_cases():
         (1, 48, (1, 2, 4, 8, 16, 32), 128),
         (2, 12, (1, 3, 5), 10),
         (1, 8, (2, 4, 1, 8), 13),
+        (1, 3, (1, 2, 4), 1),
+        (2, 6, (3, 6), 7),
     ]:
         with torch.random.fork_rng(devices=[]):
             cell = ClockworkRNN(inputs, hidden, periods)
@@ -67,20 +74,43 @@ _WORK_MISTAKES = [
      "the number of multiplications, not its fraction of a plain RNN's H * H * steps"),
     (lambda c, s: _clockwork_work(c, s, per="per step"),
      "the work divided by H * H but not by the number of steps"),
+    (lambda c, s: _clockwork_work(c, s, mask=False, schedule=False),
+     "neither the mask nor the schedule used: that is a plain RNN's work, always 1"),
 ]
+
+
+def _buffers(cell):
+    return {k: v.clone() for k, v in cell.named_buffers()}
 
 
 @guarded
 def check_clockwork_work(clockwork_work) -> bool:
     """Check ``clockwork_work(cell, steps) -> float``: a clockwork RNN's recurrent multiplications, skipping
     resting modules and masked weights, as a fraction of a plain RNN's ``H * H * steps``."""
-    return check_function(
-        clockwork_work,
-        _clockwork_work,
-        _work_cases(),
-        name="clockwork_work",
-        mistakes=_WORK_MISTAKES,
-    )
+    name = "clockwork_work"
+    cases = _work_cases()
+    ons, expected, got = [], [], []
+    for number, c in enumerate(cases, start=1):
+        on = f"on input {number} of {len(cases)}: {c.description}"
+        cell, steps = c.args
+        theirs = copy.deepcopy(cell)
+        ok, result = call_student(clockwork_work, name, theirs, steps, on=on)
+        if not ok:
+            return False
+        before, after = _buffers(cell), _buffers(theirs)
+        changed = [k for k in before if k not in after or not torch.equal(before[k], after[k])]
+        if changed:
+            print(f"✗ {name} changes the cell's {changed[0]} in place ({on}): count from it without writing "
+                  "into it (no `+=`, `*=` or other in-place operations on cell.mask or cell.unit_period).")
+            return False
+        if changed_in_place(name, cell, theirs, on, "count from its mask and periods without writing into "
+                            "the cell."):
+            return False
+        ons.append(on)
+        expected.append(_clockwork_work(cell, steps))
+        got.append(as_number(result))
+    mistakes = [(lambda k, w=wrong: w(*cases[k].args), what) for wrong, what in _WORK_MISTAKES]
+    return verdict(name, ons, expected, got, mistakes, atol=1e-9, rtol=1e-6)
 
 
 # -- ex-clockwork-restart: two calls, the state passed on, equal one call ----------------------------------
@@ -100,6 +130,7 @@ def _two_parts_cases():
         (ClockworkRNN, 2, 6, {"periods": (1, 2, 3)}, 2, 9, 4),
         (ClockworkRNN, 1, 8, {"periods": (1, 2, 4, 8)}, 1, 16, 8),
         (LSTMCell, 3, 4, {}, 3, 7, 3),
+        (LSTMCell, 2, 1, {}, 1, 5, 1),
     ]:
         cell = _cell(kind, gen, inputs, hidden, **extra)
         x = torch.randn(batch, steps, inputs, generator=gen, dtype=torch.float64)
@@ -120,14 +151,64 @@ _TWO_PARTS_MISTAKES = [
 ]
 
 
+def _recording(cell, log: list):
+    """``cell``, made to note the shape of every input its ``project`` sees (one (batch, time, features)
+    per ``unroll``, one (batch, features) per single step), and otherwise unchanged. The note survives a
+    ``copy.deepcopy`` of the cell, since it lives in the cell's class."""
+    base = type(cell)
+
+    def project(self, x):
+        log.append(tuple(x.shape))
+        return base.project(self, x)
+
+    cell.__class__ = type(base.__name__, (base,), {"project": project, "__module__": base.__module__,
+                                                   "__qualname__": base.__qualname__})
+    return cell
+
+
+def _how_it_ran(name: str, log: list, steps: int, split: int, on: str) -> bool:
+    """True if the cell ran in the two parts asked for (or step by step, which cannot be told apart);
+    otherwise one printed sentence saying how it ran."""
+    runs = [shape[1] for shape in log if len(shape) == 3]
+    if not runs or any(len(shape) == 2 for shape in log):
+        return True
+    for k in range(len(runs) - 1):
+        if runs[k] == split and steps - split in runs[k + 1:]:
+            return True
+    if steps in runs:
+        print(f"✗ {name} gives the right outputs but runs the cell over the whole sequence in one call "
+              f"(all {steps} steps at once, {on}): the exercise asks for two runs, one over x[:, :split] and "
+              "one over x[:, split:] that starts from the state the first one returned.")
+    else:
+        print(f"✗ {name} gives the right outputs but its runs of the cell covered {runs} steps ({on}): the "
+              f"first should be x[:, :split] ({split} steps), the second x[:, split:] ({steps - split} steps), "
+              "started from the state the first one returned.")
+    return False
+
+
 @guarded
 def check_run_in_two_parts(run_in_two_parts) -> bool:
     """Check ``run_in_two_parts(cell, x, split) -> outputs``: the cell run over ``x[:, :split]`` and then,
-    from the state reached, over ``x[:, split:]``; both parts' outputs joined along time."""
-    return check_function(
-        run_in_two_parts,
-        _run_in_two_parts,
-        _two_parts_cases(),
-        name="run_in_two_parts",
-        mistakes=_TWO_PARTS_MISTAKES,
-    )
+    from the state reached, over ``x[:, split:]``; both parts' outputs joined along time.
+
+    First the outputs, on every case; then the mechanism: a run over the whole sequence gives the
+    same outputs, so each case is run once more with a cell that notes how it was called.
+    """
+    name = "run_in_two_parts"
+    cases = _two_parts_cases()
+    said = io.StringIO()
+    with contextlib.redirect_stdout(said):  # its sentence of success is not the last word
+        outputs_right = check_function(run_in_two_parts, _run_in_two_parts, cases, name=name,
+                                       mistakes=_TWO_PARTS_MISTAKES)
+    if not outputs_right:
+        print(said.getvalue(), end="")
+        return False
+    for number, c in enumerate(cases, start=1):
+        cell, x, split = c.args
+        log: list = []
+        on = f"on input {number} of {len(cases)}: {c.description}"
+        ok, _ = call_student(run_in_two_parts, name, _recording(copy.deepcopy(cell), log), x.clone(), split, on=on)
+        if not ok or not _how_it_ran(name, log, x.shape[1], split, on):
+            return False
+    print(f"✓ {name} gives the expected result on all {len(cases)} inputs, running the cell in two parts.")
+    return True
