@@ -4,6 +4,11 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 BOOK   := _build/html/index.html
+# The repository behind the launch buttons: empty keeps _config.yml's placeholder (a local build);
+# the workflow passes the repository it runs in, e.g. make book BOOK_REPOSITORY=https://github.com/o/r
+BOOK_REPOSITORY ?=
+BOOK_BRANCH ?=
+BOOK_CONFIG := _build/config/_config.yml
 
 .PHONY: help env test lint unit notebooks check-notebooks nbmake book clean benchmark budget student student-test determinism browser-test checkpoint checkpoint-check
 
@@ -51,7 +56,8 @@ notebooks: env
 	$(VENV)/bin/jupytext --update --to ipynb chapters/*.md teachers.md
 
 book: env student
-	$(VENV)/bin/jupyter-book build . --all -W --keep-going
+	$(PY) tools/book_config.py --repository "$(BOOK_REPOSITORY)" --branch "$(BOOK_BRANCH)" --out $(BOOK_CONFIG)
+	$(VENV)/bin/jupyter-book build . --config $(BOOK_CONFIG) --all -W --keep-going
 	@echo "The book is at $(CURDIR)/$(BOOK)"
 
 benchmark: env

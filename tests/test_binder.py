@@ -206,14 +206,64 @@ def test_the_chapters_open_on_binder():
     assert not missing, f"the launch buttons open chapters/*.ipynb; missing: {missing}"
 
 
-def test_chapters_name_the_repository_of_the_launch_buttons():
-    """A chapter's Colab set-up cell installs the package from the repository the buttons open."""
+COLAB_INSTALL = re.compile(r'%pip install --quiet "lstm-tutorial==([^"]+)"')
+PLACEHOLDER = "github.com/lstm-step-by-step/lstm-step-by-step"
+
+
+def _book_version() -> str:
+    import tomllib
+
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+
+
+@pytest.mark.parametrize("md", sorted((ROOT / "chapters").glob("*.md")), ids=lambda p: p.name[:2])
+def test_colab_cell_installs_the_books_own_release(md):
+    """A chapter's Colab cell installs the release of the package this book is, by version,
+    and only in Colab; it names no repository."""
+    import lstm_tutorial
+
+    cells = [c.source for c in jupytext.read(md).cells if c.cell_type == "code" and "google.colab" in c.source]
+    assert len(cells) == 1, f"{md.name}: expected one Colab set-up cell, found {len(cells)}"
+    versions = COLAB_INSTALL.findall(cells[0])
+    assert versions == [_book_version()], f"{md.name}: installs {versions}, the book is {_book_version()}"
+    assert lstm_tutorial.__version__ == _book_version()
+    assert 'if "google.colab" in sys.modules:' in cells[0]
+    assert "github.com" not in cells[0] and "git+" not in cells[0]
+
+
+def test_only_the_configuration_names_the_placeholder_repository():
+    import subprocess
+
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    naming = []
+    for name in tracked:
+        path = ROOT / name
+        if path.suffix in {".md", ".ipynb", ".py", ".yml", ".yaml", ".toml", ".txt", ".cff", ".cfg"} and path.is_file():
+            if PLACEHOLDER in path.read_text(encoding="utf-8", errors="replace"):
+                naming.append(name)
+    naming = [n for n in naming if n not in ("_config.yml", "tests/test_binder.py")]
+    assert not naming, f"only _config.yml may name the placeholder repository; also: {naming}"
+
+
+def test_a_build_names_the_repository_it_is_given(tmp_path):
     import yaml
 
-    url = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["repository"]["url"].rstrip("/")
-    wrong = []
-    for md in sorted((ROOT / "chapters").glob("*.md")):
-        for found in re.findall(r'BOOK_REPO\s*=\s*"([^"]*)"', md.read_text(encoding="utf-8")):
-            if found.rstrip("/") != url:
-                wrong.append(f"{md.name}: {found}")
-    assert not wrong, f"repository URLs that differ from _config.yml's repository.url ({url}): {wrong}"
+    sys.path.insert(0, str(ROOT / "tools"))
+    import book_config
+
+    config = book_config.effective_config("https://github.com/someone/fork.git", "dev")
+    assert config["repository"]["url"] == "https://github.com/someone/fork"
+    assert config["repository"]["branch"] == "dev"
+    for path in config["sphinx"]["local_extensions"].values():
+        assert Path(path).is_absolute() and Path(path).is_dir()
+    kept = book_config.effective_config()
+    assert PLACEHOLDER in kept["repository"]["url"]
+    out = tmp_path / "_config.yml"
+    book_config.main(["--repository", "https://gitlab.com/group/book", "--out", str(out)])
+    written = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert written["repository"]["url"] == "https://gitlab.com/group/book"
+    source = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    assert {k: v for k, v in written.items() if k not in ("repository", "sphinx")} == {
+        k: v for k, v in source.items() if k not in ("repository", "sphinx")}
+    with pytest.raises(ValueError, match="expected a repository URL like https://github.com/owner/name"):
+        book_config.effective_config("git@github.com:someone/fork.git")

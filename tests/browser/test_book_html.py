@@ -53,7 +53,10 @@ def _book_pages() -> list[str]:
 
 
 PAGES = _book_pages()
-CONFIG = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))
+# the configuration the build used (tools/book_config.py writes it with the repository's URL)
+_BUILT_CONFIG = REPO / "_build" / "config" / "_config.yml"
+_CONFIG_FILE = _BUILT_CONFIG if _BUILT_CONFIG.is_file() else REPO / "_config.yml"
+CONFIG = yaml.safe_load(_CONFIG_FILE.read_text(encoding="utf-8"))
 
 
 def _toc_pages() -> list[str]:

@@ -1,0 +1,60 @@
+"""Write the configuration a build of the book uses: _config.yml, with the repository it is
+built from.
+
+The launch buttons (Binder, Colab) and the repository button of every page point at
+``repository.url`` and ``repository.branch``. ``_config.yml`` holds a placeholder, the one
+place in the project that names it; a build from a real repository (the workflow in
+.github/workflows passes its own) gives the URL here, so the real home and every fork get
+buttons that open their own notebooks:
+
+    python tools/book_config.py [--repository URL] [--branch BRANCH] --out _build/config/_config.yml
+
+Paths in the configuration that Jupyter Book reads relative to the configuration file (the
+local Sphinx extensions) are made absolute, so the written file works from where it is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT / "_config.yml"
+REPOSITORY = re.compile(r"^https://[\w.-]+/[\w.-]+/[\w.-]+$")
+
+
+def effective_config(repository: str | None = None, branch: str | None = None) -> dict:
+    config = yaml.safe_load(SOURCE.read_text(encoding="utf-8"))
+    if repository:
+        repository = repository.rstrip("/").removesuffix(".git")
+        if not REPOSITORY.match(repository):
+            raise ValueError(f"expected a repository URL like https://github.com/owner/name, got {repository!r}")
+        config["repository"]["url"] = repository
+    if branch:
+        config["repository"]["branch"] = branch
+    local = config.get("sphinx", {}).get("local_extensions") or {}
+    for name, path in local.items():
+        local[name] = str((ROOT / path).resolve())
+    return config
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repository", default="", help="the repository's URL (empty: keep the placeholder)")
+    parser.add_argument("--branch", default="", help="the branch the launch buttons open (empty: keep it)")
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    config = effective_config(args.repository or None, args.branch or None)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("# Written by tools/book_config.py from _config.yml: edit that file, not this one.\n"
+                        + yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    print(f"{args.out}: repository {config['repository']['url']} ({config['repository']['branch']})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
