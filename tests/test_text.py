@@ -115,9 +115,81 @@ def test_kneser_ney_is_the_textbook_recursion():
         assert math.isclose(p[t].item(), p_bi(query[t - 1].item(), query[t].item()), rel_tol=1e-12)
 
 
+def test_modified_kneser_ney_is_the_textbook_recursion():
+    """Chen & Goodman's modified Kneser-Ney by hand for a trigram model: three discounts per
+    order from its counts of counts, continuation counts below the top, interpolated down to
+    uniform."""
+    V = corpus.VOCAB_SIZE
+    text = corpus.encode("the cat sat on the mat; the cat ate the rat. " * 4 + "a bat sat")
+    model = ngrams.NGramModel(3, "modified-kneser-ney").fit(text)
+    seq = text.tolist()
+    trigrams = collections.Counter(zip(seq, seq[1:], seq[2:], strict=False))
+    # continuation counts: of each bigram (unigram), how many different symbols came before it
+    bigrams_cont = collections.Counter(g[1:] for g in trigrams)
+    unigrams_cont = collections.Counter(g[1:] for g in collections.Counter(zip(seq, seq[1:], strict=False)))
+    levels = {1: unigrams_cont, 2: bigrams_cont, 3: trigrams}
+
+    def discounts(counts):
+        n = [sum(1 for c in counts.values() if c == k) for k in range(1, 5)]
+        return ngrams.modified_discounts(n)
+
+    D = {n: discounts(levels[n]) for n in levels}
+    assert model.discounts() == D
+
+    def prob(history, w, n):
+        if n == 0:
+            return 1 / V
+        counts = levels[n]
+        h = tuple(history[len(history) - n + 1:]) if n > 1 else ()
+        seen = {g: c for g, c in counts.items() if g[:-1] == h}
+        total = sum(seen.values())
+        if total == 0:
+            return prob(history, w, n - 1)
+        d = D[n]
+        discount = [0.0, d[0], d[1], d[2]]
+        c = seen.get((*h, w), 0)
+        given = sum(discount[min(k, 3)] for k in seen.values())
+        return (c - discount[min(c, 3)]) / total + given / total * prob(history, w, n - 1)
+
+    query = corpus.encode("the bat ate a cat zz")
+    p = model.probability(query)
+    q = [0, 0] + query.tolist()  # padding before the start
+    for t in range(len(query)):
+        assert math.isclose(p[t].item(), prob(q[t:t + 2], q[t + 2], 3), rel_tol=1e-12), t
+
+
+def test_the_discount_estimates_and_their_fallbacks():
+    n1, n2, n3, n4 = 100, 40, 20, 10
+    y = n1 / (n1 + 2 * n2)
+    assert ngrams.modified_discounts((n1, n2, n3, n4)) == pytest.approx(
+        (1 - 2 * y * n2 / n1, 2 - 3 * y * n3 / n2, 3 - 4 * y * n4 / n3))
+    assert ngrams.modified_discounts((0, 0, 0, 0)) == (0.75, 0.75, 0.75)
+    d1, d2, d3 = ngrams.modified_discounts((5, 0, 0, 0))
+    assert d1 == 1.0 and d2 == d3 == d1  # nothing seen twice: D1 carried up
+    assert all(0 <= d <= k for k, d in enumerate(ngrams.modified_discounts((3, 1, 50, 0)), start=1))
+
+
+def test_counting_once_for_every_order_changes_nothing():
+    stream = corpus.encode(corpus.module_source("this.py"))
+    query = corpus.encode(corpus.module_source("keyword.py"))
+    counted = ngrams.count(stream, 5)
+    models = [ngrams.NGramModel(n, s).fit(counted) for s in ngrams.SMOOTHINGS for n in (1, 3, 5)]
+    together = ngrams.probabilities(models, query)
+    for model, p in zip(models, together, strict=True):
+        alone = ngrams.NGramModel(model.order, model.smoothing).fit(stream).probability(query)
+        assert torch.equal(p, alone), model
+    assert ngrams.probabilities([], query) == []
+
+
 def test_ngram_models_say_what_is_wrong():
-    with pytest.raises(ValueError, match="order must be an int from 1 to 8, got 0"):
+    with pytest.raises(ValueError, match="order must be an int from 1 to 9, got 0"):
         ngrams.NGramModel(0)
+    with pytest.raises(ValueError, match="too many codes for 64-bit integers"):
+        ngrams.NGramModel(9, vocab_size=200)
+    with pytest.raises(ValueError, match="a model of order 4 over 99 symbols needs 4-grams over 99"):
+        ngrams.NGramModel(4).fit(ngrams.count(TINY, 3))
+    with pytest.raises(ValueError, match="an add-k model has no discounts"):
+        ngrams.NGramModel(2, "add-k").fit(TINY).discounts()
     with pytest.raises(ValueError, match="smoothing must be one of"):
         ngrams.NGramModel(3, "laplace")
     with pytest.raises(ValueError, match="not fitted yet"):
