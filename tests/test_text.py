@@ -3,13 +3,21 @@ probability distributions, equal to counting by hand), the character model's rea
 sampling, and the structure of Python source read off by tokenize."""
 
 import collections
+import io
 import math
+import tokenize
 import zlib
 
-import pytest
-import torch
+import matplotlib
 
-from lstm_tutorial.text import charlm, corpus, ngrams, structure
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+from lstm_tutorial.text import charlm, corpus, ngrams, show, structure  # noqa: E402
 
 
 # -- the corpus -------------------------------------------------------------------------------------------
@@ -313,3 +321,67 @@ def test_correlations_and_best_units():
     assert structure.best_units(values, {"q": q})["q"][0] == 2
     with pytest.raises(ValueError, match=r"should have shape \(500,\), got \(3,\)"):
         structure.correlations(values, {"q": torch.ones(3)})
+
+
+def test_quote_pairs_find_every_string_and_its_closing_quote():
+    text = 'a = "x(y"  # "not a string"\nb = rb\'\\\'\' + f"{a!r}"\n"""doc\nstring"""\n'
+    pairs = structure.quote_pairs(text)
+    assert [(text[a], text[b:b + len(q)], q) for a, b, q in pairs] == [
+        ('"', '"', '"'), ("'", "'", "'"), ('"', '"', '"'), ('"', '"""', '"""')]
+    assert [text[a + len(q):b] for a, b, q in pairs] == ["x(y", "\\\'", "{a!r}", "doc\nstring"]
+
+
+def test_f_strings_in_pieces_are_read_as_one_string():
+    """Python 3.12 tokenizes an f-string into pieces; merged, they are one STRING token, as
+    in 3.11, whatever they nest."""
+    text = 'x = f"{a:{w}}" + f"{f\'{b}\'}"\n'
+    whole = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    START, END, MIDDLE = 1000, 1001, 1002  # stand-ins for FSTRING_START / _END / _MIDDLE
+    pieces = []
+    for tok in whole:
+        if tok.type == tokenize.STRING:  # cut each string as 3.12 would: start, inside, end
+            (r, c), (r2, c2) = tok.start, tok.end
+            pieces += [tokenize.TokenInfo(START, 'f"', (r, c), (r, c + 2), tok.line),
+                       tokenize.TokenInfo(tokenize.OP, "{", (r, c + 2), (r, c + 3), tok.line),
+                       tokenize.TokenInfo(START, "f'", (r, c + 3), (r, c + 5), tok.line),
+                       tokenize.TokenInfo(END, "'", (r, c + 5), (r, c + 6), tok.line),
+                       tokenize.TokenInfo(MIDDLE, "x", (r, c + 6), (r, c + 7), tok.line),
+                       tokenize.TokenInfo(END, '"', (r2, c2 - 1), (r2, c2), tok.line)]
+        else:
+            pieces.append(tok)
+    merged = structure._merge_fstrings(pieces, START, END)
+    assert [(t.type, t.start, t.end) for t in merged] == [(t.type, t.start, t.end) for t in whole]
+
+
+def test_tokens_are_read_once_per_text():
+    structure._tokens.cache_clear()
+    structure.bracket_pairs(SNIPPET)
+    structure.quote_pairs(SNIPPET)
+    assert structure._tokens.cache_info().hits == 1
+
+
+# -- text coloured by a unit ------------------------------------------------------------------------------
+def test_text_grid_lays_values_out_as_the_characters():
+    lines, grid = show.text_grid("ab\n\ncde", [1, 2, 0, 0, 3, 4, 5])
+    assert lines == ["ab", "", "cde"] and grid.shape == (3, 3)
+    assert grid[0, :2].tolist() == [1, 2] and np.isnan(grid[0, 2]) and np.isnan(grid[1]).all()
+    assert grid[2].tolist() == [3, 4, 5]
+    with pytest.raises(ValueError, match=r"one value per character of the text \(3\), got 2"):
+        show.text_grid("abc", [1, 2])
+
+
+def test_colour_text_draws_every_visible_character_on_a_centred_scale():
+    text = "if x:\n\ty = (1, 2)\n"
+    values = torch.linspace(-2, 1, len(text))
+    ax = show.colour_text(text, values, title="unit 7")
+    drawn = [t.get_text() for t in ax.texts]
+    assert drawn == [c if c != "\t" else show.TAB for c in text if not c.isspace() or c == "\t"]
+    image = ax.images[0]
+    assert image.get_clim() == (-2.0, 2.0) and image.get_array().shape == (3, 11)
+    assert ax.get_title(loc="left") == "unit 7"
+    plt.close(ax.figure)
+    ax = show.colour_text("ab", [0, 0])  # all zero: a scale of +-1, not +-0
+    assert ax.images[0].get_clim() == (-1.0, 1.0)
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match="limit must be positive, got -1"):
+        show.colour_text("ab", [0, 1], limit=-1)
