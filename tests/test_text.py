@@ -32,6 +32,7 @@ def test_the_corpus_is_python_3_11_7s_168_modules_split_by_file():
             bucket = zlib.crc32(name.encode()) % 10
             assert split == ("test" if bucket == 0 else "validation" if bucket == 1 else "train")
     assert "Python Software Foundation" in corpus._archive_bytes()["LICENSE.txt"].decode()
+    assert "PYTHON SOFTWARE FOUNDATION LICENSE VERSION 2" in corpus.licence()
 
 
 def test_source_text_is_the_files_of_the_split_in_order():
