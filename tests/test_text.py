@@ -386,3 +386,10 @@ def test_colour_text_draws_every_visible_character_on_a_centred_scale():
     plt.close(ax.figure)
     with pytest.raises(ValueError, match="limit must be positive, got -1"):
         show.colour_text("ab", [0, 1], limit=-1)
+
+
+def test_a_figure_sized_for_the_text():
+    text = "x" * 50 + "\n" + "y" * 10
+    fig, axes = show.figure(text, 2)
+    assert len(axes) == 2 and fig.get_size_inches()[0] == pytest.approx(show.CELL[0] * 50 + 1.3)
+    plt.close(fig)

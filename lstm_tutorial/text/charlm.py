@@ -128,7 +128,6 @@ def bits_per_char(model: CharLM, stream: torch.Tensor, **kwargs) -> float:
     return float(-torch.log2(read(model, stream, **kwargs)).mean())
 
 
-@torch.no_grad()
 def sample(model: CharLM, prompt: str, length: int, *, temperature: float = 1.0,
            generator: torch.Generator | None = None) -> str:
     """``length`` characters the model writes after ``prompt``, drawn from its distribution
@@ -138,14 +137,15 @@ def sample(model: CharLM, prompt: str, length: int, *, temperature: float = 1.0,
         raise ValueError(f"temperature must be positive, got {temperature}")
     if not prompt:
         raise ValueError("sample expected a prompt of at least one character, got ''")
-    logits, state = model(encode(prompt).unsqueeze(0))
     out = []
-    for _ in range(length):
-        weights = F.softmax(logits[0, -1] / temperature, dim=-1)
-        weights[PAD] = 0.0  # padding is not a character
-        k = torch.multinomial(weights, 1, generator=generator)
-        out.append(int(k))
-        logits, state = model(k.view(1, 1), state)
+    with torch.no_grad():
+        logits, state = model(encode(prompt).unsqueeze(0))
+        for _ in range(length):
+            weights = F.softmax(logits[0, -1] / temperature, dim=-1)
+            weights[PAD] = 0.0  # padding is not a character
+            k = torch.multinomial(weights, 1, generator=generator)
+            out.append(int(k))
+            logits, state = model(k.view(1, 1), state)
     return decode(out)
 
 

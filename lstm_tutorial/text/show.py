@@ -9,6 +9,8 @@ import torch
 
 #: what a tab is drawn as: one cell, as the model reads it (one symbol)
 TAB = "→"
+#: the width and height of a character's cell, in inches, for the default font size
+CELL = (0.064, 0.17)
 
 
 def text_grid(text: str, values) -> tuple[list[str], np.ndarray]:
@@ -27,8 +29,18 @@ def text_grid(text: str, values) -> tuple[list[str], np.ndarray]:
     return lines, grid
 
 
+def figure(text: str, panels: int = 1):
+    """A figure with ``panels`` axes, one above the other, each the size ``colour_text`` needs
+    to draw ``text`` without gaps between its characters: ``fig, axes = figure(text, 2)``."""
+    lines = text.split("\n")
+    columns = max(1, max(len(line) for line in lines))
+    width, height = CELL[0] * columns + 1.3, (CELL[1] * len(lines) + 0.45) * panels
+    fig, axes = plt.subplots(panels, 1, figsize=(width, height), squeeze=False)
+    return fig, list(axes[:, 0])
+
+
 def colour_text(text: str, values, *, ax=None, title: str | None = None, limit: float | None = None,
-                cmap: str = "RdBu_r", fontsize: float = 7.0, label: str = "value"):
+                cmap: str = "RdBu_r", fontsize: float = 7.5, label: str = "value"):
     """Draw ``text`` in a grid of cells, one per character, each cell coloured by its value
     on a diverging scale centred on 0 (from -``limit`` to ``limit``; by default the largest
     |value|). Returns the axes."""
@@ -40,7 +52,7 @@ def colour_text(text: str, values, *, ax=None, title: str | None = None, limit: 
         raise ValueError(f"limit must be positive, got {limit}")
     rows, columns = grid.shape
     if ax is None:
-        _, ax = plt.subplots(figsize=(0.075 * columns + 1.2, 0.16 * rows + 0.6))
+        ax = figure(text)[1][0]
     image = ax.imshow(grid, cmap=cmap, vmin=-limit, vmax=limit, aspect="auto", interpolation="nearest")
     for row, line in enumerate(lines):
         for column, character in enumerate(line):
