@@ -245,6 +245,16 @@ def test_training_carries_the_state_and_is_reproducible(capsys):
     assert runs[0][0][-1] < runs[0][0][0]
 
 
+def test_reproducible_here_knows_the_machine(monkeypatch):
+    metadata = {"torch": str(torch.__version__)}
+    torch.set_num_threads(1)
+    here = torch.backends.cpu.get_cpu_capability() == charlm.CHECKPOINT_CPU
+    assert charlm.reproducible_here(metadata) == here
+    assert not charlm.reproducible_here({"torch": "1.0.0"})
+    monkeypatch.setenv("ONEDNN_MAX_CPU_ISA", "AVX2")
+    assert not charlm.reproducible_here(metadata)
+
+
 def test_fingerprint_sees_one_bit():
     model = charlm.CharLM(hidden_size=4)
     before = charlm.fingerprint(model)
@@ -282,6 +292,10 @@ def test_the_recipe_reproduces_the_checkpoints_first_steps(capsys):
         pytest.skip("no checkpoint yet: make checkpoint")
     torch.set_num_threads(1)
     _, metadata = charlm.load(charlm.CHECKPOINT)
+    if not charlm.reproducible_here(metadata):
+        pytest.skip(f"the checkpoint was made with torch {metadata['torch']} on a {charlm.CHECKPOINT_CPU} CPU, "
+                    f"one thread; this is torch {torch.__version__}, {torch.backends.cpu.get_cpu_capability()}, "
+                    f"{torch.get_num_threads()} thread(s): its bits cannot be reproduced here")
     model, _ = charlm.train_recipe(corpus.encode(corpus.source_text("train")), charlm.RECIPE["prefix_steps"])
     assert charlm.fingerprint(model) == metadata["prefix_fingerprint"]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 from pathlib import Path
 
 import torch
@@ -29,6 +30,24 @@ LN2 = math.log(2.0)
 RECIPE = {"seed": 0, "embedding_size": 32, "hidden_size": 128, "batch_size": 32, "time_step": 64,
           "lr": 3e-3, "clip": 1.0, "steps": 40_000, "validate_every": 2_000, "prefix_steps": 400}
 CHECKPOINT = Path(__file__).resolve().parent.parent / "datasets" / "charlm_stdlib.pt"
+#: the instruction set torch's CPU kernels used where the checkpoint was made
+#: (``torch.backends.cpu.get_cpu_capability()``): MKL, oneDNN and ATen each choose their kernels
+#: by it, and kernels for another one round some sums differently.
+CHECKPOINT_CPU = "AVX512"
+#: settings that make MKL, oneDNN or ATen use other kernels than the machine's own
+_ISA_SETTINGS = ("ATEN_CPU_CAPABILITY", "MKL_ENABLE_INSTRUCTIONS", "ONEDNN_MAX_CPU_ISA", "MKL_CBWR")
+
+
+def reproducible_here(metadata: dict) -> bool:
+    """Whether this machine runs the recipe as the one that made the checkpoint did: the same
+    torch version, the same CPU instruction set, one thread, no setting that picks other
+    kernels. Only there does the recipe give the checkpoint's bits; on another CPU or torch
+    the sums of the first steps round differently, training amplifies the difference, and
+    the same recipe makes a different model."""
+    return (str(torch.__version__) == metadata.get("torch")
+            and torch.backends.cpu.get_cpu_capability() == CHECKPOINT_CPU
+            and torch.get_num_threads() == 1
+            and not any(name in os.environ for name in _ISA_SETTINGS))
 
 
 class CharLM(nn.Module):
