@@ -131,13 +131,14 @@ def read(model: CharLM, stream: torch.Tensor, *, pieces: int = 64, chunk: int = 
     nxt = torch.cat([stream[1:], stream.new_full((1,), PAD)])  # what came after each character
     probs, start = [], 0
     for x in parts:
+        targets = nxt[start:start + x.numel()].view_as(x)
         state, out = None, []
         for k in range(0, x.shape[1], chunk):
             logits, state = model(x[:, k:k + chunk], state)
-            out.append(F.log_softmax(logits, dim=-1))
-        out = torch.cat(out, dim=1)  # (rows, time, vocab): the distribution of what comes next
-        targets = nxt[start:start + x.numel()].view_as(x)
-        probs.append(torch.gather(out, 2, targets.unsqueeze(2)).squeeze(2).flatten())
+            # of the distribution of what comes next, keep only what did come
+            log_p = F.log_softmax(logits, dim=-1)
+            out.append(torch.gather(log_p, 2, targets[:, k:k + chunk].unsqueeze(2)).squeeze(2))
+        probs.append(torch.cat(out, dim=1).flatten())
         start += x.numel()
     return torch.cat(probs)[:-1].exp()
 

@@ -51,20 +51,21 @@ def _codes(stream: np.ndarray, n: int, vocab: int) -> np.ndarray:
 
 
 def _count(stream: np.ndarray, top: int, vocab: int) -> tuple[dict, dict]:
-    """The distinct n-grams of ``stream`` and how often each was seen, for n = 1..top (sorted
-    codes, counts), and for n = 1..top-1 the continuation counts: of each n-gram, after how
-    many different symbols it was seen. One pass serves every order: the (n+1)-grams are
-    the n-grams extended by a symbol, and the continuation counts of the n-grams are read off
-    the distinct (n+1)-grams."""
+    """The levels (``_level``) of the n-grams of ``stream`` counted by how often each was seen,
+    for n = 1..top, and by their continuation counts (after how many different symbols each
+    was seen), for n = 1..top-1. One pass serves every order: the (n+1)-grams are the n-grams
+    extended by a symbol, and the continuation counts of the n-grams are read off the
+    distinct (n+1)-grams."""
     raw, cont = {}, {}
     codes = stream
     for n in range(1, top + 1):
         if n > 1:
             codes = _extend(codes, stream, vocab)
         # return_counts=True takes NumPy's sorting path, far faster here than its hashing one
-        raw[n] = np.unique(codes[n - 1 :], return_counts=True)
+        keys, counts = np.unique(codes[n - 1 :], return_counts=True)
         if n > 1:
-            cont[n - 1] = np.unique(raw[n][0] % vocab ** (n - 1), return_counts=True)
+            cont[n - 1] = _level(*np.unique(keys % vocab ** (n - 1), return_counts=True), vocab)
+        raw[n] = _level(keys, counts, vocab)
     return raw, cont
 
 
@@ -84,15 +85,16 @@ class _Level(NamedTuple):
 
 
 def _level(keys: np.ndarray, counts: np.ndarray, vocab: int) -> _Level:
-    counts = counts.astype(np.int64)
+    # counts fit 32 bits (a stream of 2**31 symbols would be some 8 GB of codes)
+    counts = counts.astype(np.int32)
     history = keys // vocab  # sorted, since the keys are
     first = np.ones(len(history), dtype=bool)
     first[1:] = history[1:] != history[:-1]
     which = np.cumsum(first) - 1  # the history of every n-gram, as an index
     n_histories = int(first.sum())
-    totals = np.bincount(which, weights=counts, minlength=n_histories).astype(np.int64)
+    totals = np.bincount(which, weights=counts, minlength=n_histories).astype(np.int32)
     bucket = np.minimum(counts, 3) - 1  # seen once, twice, three or more times
-    types = np.stack([np.bincount(which[bucket == b], minlength=n_histories) for b in range(3)]).astype(np.int64)
+    types = np.stack([np.bincount(which[bucket == b], minlength=n_histories) for b in range(3)]).astype(np.int32)
     counts_of_counts = tuple(int((counts == c).sum()) for c in range(1, 5))
     return _Level(keys, counts, history[first], totals, types, counts_of_counts)
 
@@ -264,9 +266,7 @@ def count(stream, up_to: int, *, vocab_size: int = 99) -> Counts:
     """The n-gram counts (how often) and continuation counts (after how many different
     symbols) of a 1-D stream of symbol indices, for n = 1..``up_to``, in one pass."""
     a = NGramModel(up_to, vocab_size=vocab_size)._stream(stream)  # checks up_to and the symbols
-    raw, cont = _count(a, up_to, vocab_size)
-    return Counts({n: _level(*raw[n], vocab_size) for n in raw}, {n: _level(*cont[n], vocab_size) for n in cont},
-                  up_to, vocab_size)
+    return Counts(*_count(a, up_to, vocab_size), up_to, vocab_size)
 
 
 def probabilities(models, stream, symbols=None) -> list[torch.Tensor]:
