@@ -390,7 +390,12 @@ def test_colour_text_draws_every_visible_character_on_a_centred_scale():
     values = torch.linspace(-2, 1, len(text))
     ax = show.colour_text(text, values, title="unit 7")
     drawn = [t.get_text() for t in ax.texts]
-    assert drawn == [c if c != "\t" else show.TAB for c in text if not c.isspace() or c == "\t"]
+    assert drawn == ["if", "x:", show.TAB + "y", "=", "(1,", "2)"]  # a run of text per word
+    assert [t.get_position() for t in ax.texts[2:4]] == [(-0.5, 1), (3 - 0.5, 1)]  # at its first cell
+    # each character as wide as its cell
+    cell = ax.get_position().width * ax.figure.get_figwidth() * 72 / 11
+    assert ax.texts[0].get_fontsize() * show.ADVANCE == pytest.approx(cell)
+    assert ax.texts[0].get_fontfamily() == [show.FONT]
     image = ax.images[0]
     assert image.get_clim() == (-2.0, 2.0) and image.get_array().shape == (3, 11)
     assert ax.get_title(loc="left") == "unit 7"
@@ -405,5 +410,5 @@ def test_colour_text_draws_every_visible_character_on_a_centred_scale():
 def test_a_figure_sized_for_the_text():
     text = "x" * 50 + "\n" + "y" * 10
     fig, axes = show.figure(text, 2)
-    assert len(axes) == 2 and fig.get_size_inches()[0] == pytest.approx(show.CELL[0] * 50 + 1.3)
+    assert len(axes) == 2 and fig.get_size_inches()[0] == pytest.approx(show.CELL[0] * 50 + 1.4)
     plt.close(fig)
