@@ -3,13 +3,21 @@ probability distributions, equal to counting by hand), the character model's rea
 sampling, and the structure of Python source read off by tokenize."""
 
 import collections
+import io
 import math
+import tokenize
 import zlib
 
-import pytest
-import torch
+import matplotlib
 
-from lstm_tutorial.text import charlm, corpus, ngrams, structure
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+from lstm_tutorial.text import charlm, corpus, ngrams, show, structure  # noqa: E402
 
 
 # -- the corpus -------------------------------------------------------------------------------------------
@@ -24,6 +32,7 @@ def test_the_corpus_is_python_3_11_7s_168_modules_split_by_file():
             bucket = zlib.crc32(name.encode()) % 10
             assert split == ("test" if bucket == 0 else "validation" if bucket == 1 else "train")
     assert "Python Software Foundation" in corpus._archive_bytes()["LICENSE.txt"].decode()
+    assert "PYTHON SOFTWARE FOUNDATION LICENSE VERSION 2" in corpus.licence()
 
 
 def test_source_text_is_the_files_of_the_split_in_order():
@@ -115,9 +124,81 @@ def test_kneser_ney_is_the_textbook_recursion():
         assert math.isclose(p[t].item(), p_bi(query[t - 1].item(), query[t].item()), rel_tol=1e-12)
 
 
+def test_modified_kneser_ney_is_the_textbook_recursion():
+    """Chen & Goodman's modified Kneser-Ney by hand for a trigram model: three discounts per
+    order from its counts of counts, continuation counts below the top, interpolated down to
+    uniform."""
+    V = corpus.VOCAB_SIZE
+    text = corpus.encode("the cat sat on the mat; the cat ate the rat. " * 4 + "a bat sat")
+    model = ngrams.NGramModel(3, "modified-kneser-ney").fit(text)
+    seq = text.tolist()
+    trigrams = collections.Counter(zip(seq, seq[1:], seq[2:], strict=False))
+    # continuation counts: of each bigram (unigram), how many different symbols came before it
+    bigrams_cont = collections.Counter(g[1:] for g in trigrams)
+    unigrams_cont = collections.Counter(g[1:] for g in collections.Counter(zip(seq, seq[1:], strict=False)))
+    levels = {1: unigrams_cont, 2: bigrams_cont, 3: trigrams}
+
+    def discounts(counts):
+        n = [sum(1 for c in counts.values() if c == k) for k in range(1, 5)]
+        return ngrams.modified_discounts(n)
+
+    D = {n: discounts(levels[n]) for n in levels}
+    assert model.discounts() == D
+
+    def prob(history, w, n):
+        if n == 0:
+            return 1 / V
+        counts = levels[n]
+        h = tuple(history[len(history) - n + 1:]) if n > 1 else ()
+        seen = {g: c for g, c in counts.items() if g[:-1] == h}
+        total = sum(seen.values())
+        if total == 0:
+            return prob(history, w, n - 1)
+        d = D[n]
+        discount = [0.0, d[0], d[1], d[2]]
+        c = seen.get((*h, w), 0)
+        given = sum(discount[min(k, 3)] for k in seen.values())
+        return (c - discount[min(c, 3)]) / total + given / total * prob(history, w, n - 1)
+
+    query = corpus.encode("the bat ate a cat zz")
+    p = model.probability(query)
+    q = [0, 0] + query.tolist()  # padding before the start
+    for t in range(len(query)):
+        assert math.isclose(p[t].item(), prob(q[t:t + 2], q[t + 2], 3), rel_tol=1e-12), t
+
+
+def test_the_discount_estimates_and_their_fallbacks():
+    n1, n2, n3, n4 = 100, 40, 20, 10
+    y = n1 / (n1 + 2 * n2)
+    assert ngrams.modified_discounts((n1, n2, n3, n4)) == pytest.approx(
+        (1 - 2 * y * n2 / n1, 2 - 3 * y * n3 / n2, 3 - 4 * y * n4 / n3))
+    assert ngrams.modified_discounts((0, 0, 0, 0)) == (0.75, 0.75, 0.75)
+    d1, d2, d3 = ngrams.modified_discounts((5, 0, 0, 0))
+    assert d1 == 1.0 and d2 == d3 == d1  # nothing seen twice: D1 carried up
+    assert all(0 <= d <= k for k, d in enumerate(ngrams.modified_discounts((3, 1, 50, 0)), start=1))
+
+
+def test_counting_once_for_every_order_changes_nothing():
+    stream = corpus.encode(corpus.module_source("this.py"))
+    query = corpus.encode(corpus.module_source("keyword.py"))
+    counted = ngrams.count(stream, 5)
+    models = [ngrams.NGramModel(n, s).fit(counted) for s in ngrams.SMOOTHINGS for n in (1, 3, 5)]
+    together = ngrams.probabilities(models, query)
+    for model, p in zip(models, together, strict=True):
+        alone = ngrams.NGramModel(model.order, model.smoothing).fit(stream).probability(query)
+        assert torch.equal(p, alone), model
+    assert ngrams.probabilities([], query) == []
+
+
 def test_ngram_models_say_what_is_wrong():
-    with pytest.raises(ValueError, match="order must be an int from 1 to 8, got 0"):
+    with pytest.raises(ValueError, match="order must be an int from 1 to 9, got 0"):
         ngrams.NGramModel(0)
+    with pytest.raises(ValueError, match="too many codes for 64-bit integers"):
+        ngrams.NGramModel(9, vocab_size=200)
+    with pytest.raises(ValueError, match="a model of order 4 over 99 symbols needs 4-grams over 99"):
+        ngrams.NGramModel(4).fit(ngrams.count(TINY, 3))
+    with pytest.raises(ValueError, match="an add-k model has no discounts"):
+        ngrams.NGramModel(2, "add-k").fit(TINY).discounts()
     with pytest.raises(ValueError, match="smoothing must be one of"):
         ngrams.NGramModel(3, "laplace")
     with pytest.raises(ValueError, match="not fitted yet"):
@@ -164,6 +245,16 @@ def test_training_carries_the_state_and_is_reproducible(capsys):
     assert runs[0][0][-1] < runs[0][0][0]
 
 
+def test_reproducible_here_knows_the_machine(monkeypatch):
+    metadata = {"torch": str(torch.__version__)}
+    torch.set_num_threads(1)
+    here = torch.backends.cpu.get_cpu_capability() == charlm.CHECKPOINT_CPU
+    assert charlm.reproducible_here(metadata) == here
+    assert not charlm.reproducible_here({"torch": "1.0.0"})
+    monkeypatch.setenv("ONEDNN_MAX_CPU_ISA", "AVX2")
+    assert not charlm.reproducible_here(metadata)
+
+
 def test_fingerprint_sees_one_bit():
     model = charlm.CharLM(hidden_size=4)
     before = charlm.fingerprint(model)
@@ -201,6 +292,10 @@ def test_the_recipe_reproduces_the_checkpoints_first_steps(capsys):
         pytest.skip("no checkpoint yet: make checkpoint")
     torch.set_num_threads(1)
     _, metadata = charlm.load(charlm.CHECKPOINT)
+    if not charlm.reproducible_here(metadata):
+        pytest.skip(f"the checkpoint was made with torch {metadata['torch']} on a {charlm.CHECKPOINT_CPU} CPU, "
+                    f"one thread; this is torch {torch.__version__}, {torch.backends.cpu.get_cpu_capability()}, "
+                    f"{torch.get_num_threads()} thread(s): its bits cannot be reproduced here")
     model, _ = charlm.train_recipe(corpus.encode(corpus.source_text("train")), charlm.RECIPE["prefix_steps"])
     assert charlm.fingerprint(model) == metadata["prefix_fingerprint"]
 
@@ -241,3 +336,79 @@ def test_correlations_and_best_units():
     assert structure.best_units(values, {"q": q})["q"][0] == 2
     with pytest.raises(ValueError, match=r"should have shape \(500,\), got \(3,\)"):
         structure.correlations(values, {"q": torch.ones(3)})
+
+
+def test_quote_pairs_find_every_string_and_its_closing_quote():
+    text = 'a = "x(y"  # "not a string"\nb = rb\'\\\'\' + f"{a!r}"\n"""doc\nstring"""\n'
+    pairs = structure.quote_pairs(text)
+    assert [(text[a], text[b:b + len(q)], q) for a, b, q in pairs] == [
+        ('"', '"', '"'), ("'", "'", "'"), ('"', '"', '"'), ('"', '"""', '"""')]
+    assert [text[a + len(q):b] for a, b, q in pairs] == ["x(y", "\\\'", "{a!r}", "doc\nstring"]
+
+
+def test_f_strings_in_pieces_are_read_as_one_string():
+    """Python 3.12 tokenizes an f-string into pieces; merged, they are one STRING token, as
+    in 3.11, whatever they nest."""
+    text = 'x = f"{a:{w}}" + f"{f\'{b}\'}"\n'
+    whole = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    START, END, MIDDLE = 1000, 1001, 1002  # stand-ins for FSTRING_START / _END / _MIDDLE
+    pieces = []
+    for tok in whole:
+        if tok.type == tokenize.STRING:  # cut each string as 3.12 would: start, inside, end
+            (r, c), (r2, c2) = tok.start, tok.end
+            pieces += [tokenize.TokenInfo(START, 'f"', (r, c), (r, c + 2), tok.line),
+                       tokenize.TokenInfo(tokenize.OP, "{", (r, c + 2), (r, c + 3), tok.line),
+                       tokenize.TokenInfo(START, "f'", (r, c + 3), (r, c + 5), tok.line),
+                       tokenize.TokenInfo(END, "'", (r, c + 5), (r, c + 6), tok.line),
+                       tokenize.TokenInfo(MIDDLE, "x", (r, c + 6), (r, c + 7), tok.line),
+                       tokenize.TokenInfo(END, '"', (r2, c2 - 1), (r2, c2), tok.line)]
+        else:
+            pieces.append(tok)
+    merged = structure._merge_fstrings(pieces, START, END)
+    assert [(t.type, t.start, t.end) for t in merged] == [(t.type, t.start, t.end) for t in whole]
+
+
+def test_tokens_are_read_once_per_text():
+    structure._tokens.cache_clear()
+    structure.bracket_pairs(SNIPPET)
+    structure.quote_pairs(SNIPPET)
+    assert structure._tokens.cache_info().hits == 1
+
+
+# -- text coloured by a unit ------------------------------------------------------------------------------
+def test_text_grid_lays_values_out_as_the_characters():
+    lines, grid = show.text_grid("ab\n\ncde", [1, 2, 0, 0, 3, 4, 5])
+    assert lines == ["ab", "", "cde"] and grid.shape == (3, 3)
+    assert grid[0, :2].tolist() == [1, 2] and np.isnan(grid[0, 2]) and np.isnan(grid[1]).all()
+    assert grid[2].tolist() == [3, 4, 5]
+    with pytest.raises(ValueError, match=r"one value per character of the text \(3\), got 2"):
+        show.text_grid("abc", [1, 2])
+
+
+def test_colour_text_draws_every_visible_character_on_a_centred_scale():
+    text = "if x:\n\ty = (1, 2)\n"
+    values = torch.linspace(-2, 1, len(text))
+    ax = show.colour_text(text, values, title="unit 7")
+    drawn = [t.get_text() for t in ax.texts]
+    assert drawn == ["if", "x:", show.TAB + "y", "=", "(1,", "2)"]  # a run of text per word
+    assert [t.get_position() for t in ax.texts[2:4]] == [(-0.5, 1), (3 - 0.5, 1)]  # at its first cell
+    # each character as wide as its cell
+    cell = ax.get_position().width * ax.figure.get_figwidth() * 72 / 11
+    assert ax.texts[0].get_fontsize() * show.ADVANCE == pytest.approx(cell)
+    assert ax.texts[0].get_fontfamily() == [show.FONT]
+    image = ax.images[0]
+    assert image.get_clim() == (-2.0, 2.0) and image.get_array().shape == (3, 11)
+    assert ax.get_title(loc="left") == "unit 7"
+    plt.close(ax.figure)
+    ax = show.colour_text("ab", [0, 0])  # all zero: a scale of +-1, not +-0
+    assert ax.images[0].get_clim() == (-1.0, 1.0)
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match="limit must be positive, got -1"):
+        show.colour_text("ab", [0, 1], limit=-1)
+
+
+def test_a_figure_sized_for_the_text():
+    text = "x" * 50 + "\n" + "y" * 10
+    fig, axes = show.figure(text, 2)
+    assert len(axes) == 2 and fig.get_size_inches()[0] == pytest.approx(show.CELL[0] * 50 + 1.4)
+    plt.close(fig)

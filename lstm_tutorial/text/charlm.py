@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 from pathlib import Path
 
 import torch
@@ -29,6 +30,24 @@ LN2 = math.log(2.0)
 RECIPE = {"seed": 0, "embedding_size": 32, "hidden_size": 128, "batch_size": 32, "time_step": 64,
           "lr": 3e-3, "clip": 1.0, "steps": 40_000, "validate_every": 2_000, "prefix_steps": 400}
 CHECKPOINT = Path(__file__).resolve().parent.parent / "datasets" / "charlm_stdlib.pt"
+#: the instruction set torch's CPU kernels used where the checkpoint was made
+#: (``torch.backends.cpu.get_cpu_capability()``): MKL, oneDNN and ATen each choose their kernels
+#: by it, and kernels for another one round some sums differently.
+CHECKPOINT_CPU = "AVX512"
+#: settings that make MKL, oneDNN or ATen use other kernels than the machine's own
+_ISA_SETTINGS = ("ATEN_CPU_CAPABILITY", "MKL_ENABLE_INSTRUCTIONS", "ONEDNN_MAX_CPU_ISA", "MKL_CBWR")
+
+
+def reproducible_here(metadata: dict) -> bool:
+    """Whether this machine runs the recipe as the one that made the checkpoint did: the same
+    torch version, the same CPU instruction set, one thread, no setting that picks other
+    kernels. Only there does the recipe give the checkpoint's bits; on another CPU or torch
+    the sums of the first steps round differently, training amplifies the difference, and
+    the same recipe makes a different model."""
+    return (str(torch.__version__) == metadata.get("torch")
+            and torch.backends.cpu.get_cpu_capability() == CHECKPOINT_CPU
+            and torch.get_num_threads() == 1
+            and not any(name in os.environ for name in _ISA_SETTINGS))
 
 
 class CharLM(nn.Module):
@@ -112,13 +131,14 @@ def read(model: CharLM, stream: torch.Tensor, *, pieces: int = 64, chunk: int = 
     nxt = torch.cat([stream[1:], stream.new_full((1,), PAD)])  # what came after each character
     probs, start = [], 0
     for x in parts:
+        targets = nxt[start:start + x.numel()].view_as(x)
         state, out = None, []
         for k in range(0, x.shape[1], chunk):
             logits, state = model(x[:, k:k + chunk], state)
-            out.append(F.log_softmax(logits, dim=-1))
-        out = torch.cat(out, dim=1)  # (rows, time, vocab): the distribution of what comes next
-        targets = nxt[start:start + x.numel()].view_as(x)
-        probs.append(torch.gather(out, 2, targets.unsqueeze(2)).squeeze(2).flatten())
+            # of the distribution of what comes next, keep only what did come
+            log_p = F.log_softmax(logits, dim=-1)
+            out.append(torch.gather(log_p, 2, targets[:, k:k + chunk].unsqueeze(2)).squeeze(2))
+        probs.append(torch.cat(out, dim=1).flatten())
         start += x.numel()
     return torch.cat(probs)[:-1].exp()
 
@@ -128,7 +148,6 @@ def bits_per_char(model: CharLM, stream: torch.Tensor, **kwargs) -> float:
     return float(-torch.log2(read(model, stream, **kwargs)).mean())
 
 
-@torch.no_grad()
 def sample(model: CharLM, prompt: str, length: int, *, temperature: float = 1.0,
            generator: torch.Generator | None = None) -> str:
     """``length`` characters the model writes after ``prompt``, drawn from its distribution
@@ -138,14 +157,15 @@ def sample(model: CharLM, prompt: str, length: int, *, temperature: float = 1.0,
         raise ValueError(f"temperature must be positive, got {temperature}")
     if not prompt:
         raise ValueError("sample expected a prompt of at least one character, got ''")
-    logits, state = model(encode(prompt).unsqueeze(0))
     out = []
-    for _ in range(length):
-        weights = F.softmax(logits[0, -1] / temperature, dim=-1)
-        weights[PAD] = 0.0  # padding is not a character
-        k = torch.multinomial(weights, 1, generator=generator)
-        out.append(int(k))
-        logits, state = model(k.view(1, 1), state)
+    with torch.no_grad():
+        logits, state = model(encode(prompt).unsqueeze(0))
+        for _ in range(length):
+            weights = F.softmax(logits[0, -1] / temperature, dim=-1)
+            weights[PAD] = 0.0  # padding is not a character
+            k = torch.multinomial(weights, 1, generator=generator)
+            out.append(int(k))
+            logits, state = model(k.view(1, 1), state)
     return decode(out)
 
 

@@ -64,6 +64,12 @@ def module_source(name: str) -> str:
     return files[name].decode("utf-8")
 
 
+def licence() -> str:
+    """The licence the files are distributed under (the PSF License Agreement, with CPython's
+    history and the licences of the code it includes), as shipped in the archive."""
+    return _archive_bytes()["LICENSE.txt"].decode("utf-8")
+
+
 def files(split: str) -> list[str]:
     """The modules of one split, sorted."""
     _check_split(split)

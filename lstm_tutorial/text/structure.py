@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import tokenize
+from functools import lru_cache
 
 import torch
 
@@ -26,11 +27,39 @@ def _offsets(text: str) -> list[int]:
     return starts
 
 
-def _tokens(text: str):
+# Python 3.12 and later tokenize an f-string into pieces (its brackets and names among them);
+# earlier versions give one STRING token. Both are read here as one string, so that every
+# Python finds the same brackets and strings in the same text.
+_FSTRING_START = getattr(tokenize, "FSTRING_START", None)
+_FSTRING_END = getattr(tokenize, "FSTRING_END", None)
+
+
+@lru_cache(maxsize=4)  # the same text is often asked about twice (brackets, then quotes)
+def _tokens(text: str) -> tuple[tokenize.TokenInfo, ...]:
     try:
-        return list(tokenize.generate_tokens(io.StringIO(text).readline))
+        found = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except (tokenize.TokenError, SyntaxError) as error:
         raise ValueError(f"the text is not Python that tokenize can read: {error}") from None
+    if _FSTRING_START is None:
+        return tuple(found)
+    return tuple(_merge_fstrings(found, _FSTRING_START, _FSTRING_END))
+
+
+def _merge_fstrings(tokens, start: int, end: int) -> list[tokenize.TokenInfo]:
+    """The tokens with every f-string, from its ``start`` token to its matching ``end`` (f-strings
+    nest), made into one STRING token."""
+    merged, depth, first = [], 0, None
+    for tok in tokens:
+        if tok.type == start:
+            depth += 1
+            first = tok if depth == 1 else first
+        elif tok.type == end and depth:
+            depth -= 1
+            if depth == 0:
+                merged.append(tokenize.TokenInfo(tokenize.STRING, "", first.start, tok.end, first.line))
+        elif depth == 0:
+            merged.append(tok)
+    return merged
 
 
 def bracket_pairs(text: str) -> list[tuple[int, int, str]]:
@@ -48,6 +77,24 @@ def bracket_pairs(text: str) -> list[tuple[int, int, str]]:
             opened, _ = stack.pop()
             pairs.append((opened, at, tok.string))
     return sorted(pairs, key=lambda p: p[1])
+
+
+def quote_pairs(text: str) -> list[tuple[int, int, str]]:
+    """Every string literal as ``(open, close, quote)``: the index of its opening quote (after
+    a prefix such as ``r`` or ``f``), of the first character of its closing quote, and the
+    quote itself: one quote character, or three for a triple-quoted string."""
+    starts = _offsets(text)
+    pairs = []
+    for tok in _tokens(text):
+        if tok.type != tokenize.STRING:
+            continue
+        a = starts[tok.start[0]] + tok.start[1]
+        b = starts[tok.end[0]] + tok.end[1]
+        literal = text[a:b]
+        opened = a + len(literal) - len(literal.lstrip("rRbBuUfF"))
+        quote = text[opened:opened + 3] if text[opened:opened + 3] in ('"""', "'''") else text[opened]
+        pairs.append((opened, b - len(quote), quote))
+    return pairs
 
 
 def features(text: str) -> dict[str, torch.Tensor]:
