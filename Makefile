@@ -80,7 +80,9 @@ determinism: env
 	# after `make book`: every chapter run again must print and glue exactly the same
 	$(PY) tools/determinism.py
 
-# Chapter 21's trained model, lstm_tutorial/datasets/charlm_stdlib.pt, from its recipe and seed.
+# Chapter 21's trained model, lstm_tutorial/datasets/charlm_stdlib.pt, bit for bit from its seed:
+# torch 2.13.0 (CPU), one thread, a CPU whose torch kernels use AVX-512
+# (lstm_tutorial.text.charlm.reproducible_here); about 40 minutes.
 checkpoint: env
 	$(PY) tools/train_charlm.py
 

@@ -51,14 +51,26 @@ def make() -> tuple[charlm.CharLM, dict]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="retrain and compare with the checkpoint on disk")
+    parser.add_argument("--force", action="store_true", help="write the checkpoint even on another kind of CPU")
     args = parser.parse_args(argv)
-    model, metadata = make()
     if args.check:
         _, saved = charlm.load(charlm.CHECKPOINT)
+        torch.set_num_threads(1)
+        if not charlm.reproducible_here(saved):
+            print(f"this machine cannot reproduce the checkpoint bit for bit: it was made with torch {saved['torch']} "
+                  f"on a CPU whose torch kernels use {charlm.CHECKPOINT_CPU}, one thread; here torch "
+                  f"{torch.__version__}, {torch.backends.cpu.get_cpu_capability()}")
+            return 2
+    model, metadata = make()
+    if args.check:
         same = saved["fingerprint"] == metadata["fingerprint"]
         print("the checkpoint is reproduced bit for bit" if same else
               f"the checkpoint differs: saved {saved['fingerprint']}, made {metadata['fingerprint']}")
         return 0 if same else 1
+    if torch.backends.cpu.get_cpu_capability() != charlm.CHECKPOINT_CPU and not args.force:
+        print(f"not written: this CPU's torch kernels use {torch.backends.cpu.get_cpu_capability()}, and the "
+              f"chapter checks the checkpoint against runs on {charlm.CHECKPOINT_CPU}; --force writes it anyway")
+        return 2
     charlm.save(model, charlm.CHECKPOINT, **metadata)
     print(f"wrote {charlm.CHECKPOINT}: step {metadata['best_step']}, "
           f"validation {metadata['validation_bits']:.4f} bits/char")
