@@ -8,10 +8,10 @@ Slow (a fresh environment, about two minutes): marked `wheel`, and part of `make
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tarfile
-import tomllib
 import zipfile
 from importlib.metadata import version
 from pathlib import Path
@@ -20,7 +20,8 @@ import jupytext
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+# pyproject.toml's [project] version (read with a pattern: tomllib is Python 3.11+, the book 3.10+)
+VERSION = re.search(r'^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text(encoding="utf-8"), re.M).group(1)
 DATA = ["lstm_tutorial/datasets/co2_mauna_loa_weekly.csv", "lstm_tutorial/datasets/python_stdlib_3.11.7.zip",
         "lstm_tutorial/datasets/charlm_stdlib.pt", "lstm_tutorial/datasets/README.md"]
 # the chapter run from the wheel: one that reads the package's data
@@ -33,8 +34,8 @@ pytestmark = pytest.mark.wheel
 def dist(tmp_path_factory):
     out = tmp_path_factory.mktemp("dist")
     # --no-isolation: build with the pinned setuptools of this environment, offline
-    subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--sdist", "--wheel", "--outdir", str(out), str(ROOT)],
-                   check=True, capture_output=True, text=True)
+    command = [sys.executable, "-m", "build", "--no-isolation", "--sdist", "--wheel", "--outdir", str(out), str(ROOT)]
+    subprocess.run(command, check=True, capture_output=True, text=True)
     return out
 
 
