@@ -51,7 +51,10 @@ def show_lines(function, *patterns: str) -> None:
             f"show_lines: expected a line containing one of {patterns} in {function.__qualname__}, got none"
         )
     digits = len(str(shown[-1][0]))
-    print(f"{path.parent.name}/{path.name}, in {function.__qualname__}:")
+    # the path from the package's folder down, as a reader finds the file in the repository
+    package = Path(__file__).resolve().parent
+    shown_path = path.resolve().relative_to(package.parent) if package in path.resolve().parents else path.name
+    print(f"{Path(shown_path).as_posix()}, in {function.__qualname__}:")
     for number, line in shown:
         for k, part in enumerate(_fit(line, LISTING_WIDTH - digits - 2)):
             label = str(number) if k == 0 else ""

@@ -162,7 +162,7 @@ def test_show_lines_points_at_the_package(capsys):
     first = inspect.getsourcelines(LSTMCell.step)[1]
     source = inspect.getsource(LSTMCell.step).splitlines()
     numbers = [first + k for k, line in enumerate(source) if "f_t = torch.sigmoid" in line or "c_t = " in line]
-    assert out[0] == "lstm_tutorial/lstm.py, in LSTMCell.step:"
+    assert out[0] == "lstm_tutorial/cells/lstm.py, in LSTMCell.step:"
     assert out[1].startswith(f"{numbers[0]}  f_t = torch.sigmoid(f_t)")
     assert any(line.startswith(f"{numbers[1]}  c_t = f_t * c_prev") for line in out)
     with pytest.raises(ValueError, match="expected a line containing one of \\('nothing here',\\)"):

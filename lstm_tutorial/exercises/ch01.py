@@ -9,8 +9,8 @@ import numbers
 
 import torch
 
-from ..rnn import RNNCell
-from ..unroll import unroll
+from ..cells.rnn import RNNCell
+from ..cells.unroll import unroll
 from ._harness import NOT_IMPLEMENTED, _describe_type, _one_line, case, check_function, guarded, report
 
 __all__ = ["check_make_counter", "check_run_rnn"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ..rnn import RNNCell
+from ..cells.rnn import RNNCell
 from ._harness import case, check_function, guarded
 from .ch01 import as_number, dtype_tolerant, run_refusing
 

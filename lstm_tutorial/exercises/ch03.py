@@ -6,9 +6,9 @@ import copy
 
 import torch
 
-from ..rnn import RNNCell
-from ..tasks import remember_bit
-from ..unroll import unroll
+from ..cells.rnn import RNNCell
+from ..cells.unroll import unroll
+from ..data.tasks import remember_bit
 from ._harness import case, check_function, guarded, report
 from .ch01 import as_number, built_cell, one_by_one_weights
 

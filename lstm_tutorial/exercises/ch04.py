@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ..lstm import LSTMCell
+from ..cells.lstm import LSTMCell
 from ._harness import case, check_function, guarded
 from .ch01 import as_number, dtype_tolerant, run_refusing
 

@@ -7,8 +7,8 @@ import math
 
 import torch
 
-from ..lstm import LSTMCell
-from ..unroll import record_gates, unroll
+from ..cells.lstm import LSTMCell
+from ..cells.unroll import record_gates, unroll
 from ._harness import case, check_function, guarded
 from .ch01 import built_cell, dtype_tolerant
 

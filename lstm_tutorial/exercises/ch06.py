@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import torch
 
-from ..lstm import LSTMCell
-from ..tasks import GENDER_TOKENS, gender_stream, one_hot_words
-from ..unroll import record_gates, unroll
+from ..cells.lstm import LSTMCell
+from ..cells.unroll import record_gates, unroll
+from ..data.tasks import GENDER_TOKENS, gender_stream, one_hot_words
 from ._harness import case, check_function, guarded, items
 from .ch01 import built_cell, dtype_hint
 from .ch05 import random_lstm_cell

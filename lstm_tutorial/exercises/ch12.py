@@ -15,10 +15,10 @@ from collections.abc import Callable, Sequence
 import torch
 from torch import nn
 
-from ..coupled import CoupledLSTMCell
-from ..lstm import LSTMCell
-from ..rnn import RNNCell
-from ..unroll import unroll
+from ..cells.coupled import CoupledLSTMCell
+from ..cells.lstm import LSTMCell
+from ..cells.rnn import RNNCell
+from ..cells.unroll import unroll
 from ._harness import Case, _describe_type, _difference, _fresh, _matches, _one_line, call_student, compare, guarded
 
 __all__ = ["check_lstm_from_coupled"]

@@ -7,9 +7,9 @@ import math
 
 import torch
 
-from ..gru import GRUCell
-from ..rnn import RNNCell
-from ..unroll import unroll
+from ..cells.gru import GRUCell
+from ..cells.rnn import RNNCell
+from ..cells.unroll import unroll
 from ._harness import Case, call_student, guarded
 from .ch12 import as_number, changed_in_place, check_cells, random_cell, returns_cell, verdict
 

@@ -8,9 +8,9 @@ import io
 
 import torch
 
-from ..clockwork import ClockworkRNN
-from ..lstm import LSTMCell
-from ..unroll import unroll
+from ..cells.clockwork import ClockworkRNN
+from ..cells.lstm import LSTMCell
+from ..cells.unroll import unroll
 from ._harness import call_student, case, check_function, guarded
 from .ch12 import as_number, changed_in_place, verdict
 

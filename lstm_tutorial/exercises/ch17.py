@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 
-from ..counting import lstm_parameter_count
+from ..cells.counting import lstm_parameter_count
 from ._harness import call_student, case, compare, guarded
 
 __all__ = ["check_largest_hidden"]

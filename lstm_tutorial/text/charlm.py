@@ -20,7 +20,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from .._checks import check_size
-from ..stateful import detach_state, stateful_batches
+from ..data.stateful import detach_state, stateful_batches
 from .corpus import PAD, VOCAB_SIZE, decode, encode
 
 LN2 = math.log(2.0)

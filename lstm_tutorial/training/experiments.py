@@ -9,10 +9,10 @@ from collections.abc import Callable
 import torch
 from torch.nn.functional import binary_cross_entropy_with_logits, mse_loss
 
-from .lstm import LSTMCell
-from .model import SequenceModel
-from .tasks import GENDER_TOKENS, NUMBER_TOKENS, _current_subject, gender_stream, number_stream, remember_bit
-from .training import reproducible, train
+from ..cells.lstm import LSTMCell
+from ..data.tasks import GENDER_TOKENS, NUMBER_TOKENS, _current_subject, gender_stream, number_stream, remember_bit
+from ..models.model import SequenceModel
+from .loop import reproducible, train
 
 
 def remember_bit_accuracy(

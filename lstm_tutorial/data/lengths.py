@@ -25,7 +25,7 @@ from torch import nn
 from torch.nn.functional import binary_cross_entropy_with_logits, embedding_bag
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, pad_sequence
 
-from .text import corpus
+from ..text import corpus
 
 #: how a LineClassifier reads one vector per line out of its LSTM
 READS = {

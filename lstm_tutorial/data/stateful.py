@@ -17,7 +17,7 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-from ._checks import check_size
+from .._checks import check_size
 
 
 def stateful_batches(series, batch_size: int, time_step: int) -> torch.Tensor:

@@ -26,8 +26,8 @@ import torch
 from torch import nn
 from torch.nn.functional import cross_entropy
 
-from ._checks import check_size, require_tensor, shape_of
-from .training import train
+from .._checks import check_size, require_tensor, shape_of
+from ..training.loop import train
 
 TASKS = ("reverse", "copy")
 

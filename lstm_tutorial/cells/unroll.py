@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 import torch
 
-from ._checks import check_lengths, check_sequence_input
+from .._checks import check_lengths, check_sequence_input
 
 
 def unroll(cell, x: torch.Tensor, state=None, lengths=None):

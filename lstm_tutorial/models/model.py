@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .unroll import unroll
+from ..cells.unroll import unroll
 
 
 class SequenceModel(nn.Module):

@@ -18,13 +18,13 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._checks import check_sequence_input
-from .ablation import LSTMVariantCell
-from .coupled import CoupledLSTMCell
-from .gru import GRUCell
-from .lstm import LSTMCell
+from .._checks import check_sequence_input
+from ..cells.ablation import LSTMVariantCell
+from ..cells.coupled import CoupledLSTMCell
+from ..cells.gru import GRUCell
+from ..cells.lstm import LSTMCell
+from ..cells.peephole import PeepholeLSTMCell
 from .model import SequenceModel
-from .peephole import PeepholeLSTMCell
 
 
 def _structure(cell) -> dict[str, float]:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .plots import plateau_end
+from ..figures.plots import plateau_end
 
 
 def by_variant(names: Sequence[str], values: Sequence) -> dict[str, list]:

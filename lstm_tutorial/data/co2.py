@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 
 # Inside the package, so a non-editable install (Colab, Binder) carries its data.
-DATA_DIR = Path(__file__).resolve().parent / "datasets"
+DATA_DIR = Path(__file__).resolve().parent.parent / "datasets"
 CO2_FILE = "co2_mauna_loa_weekly.csv"
 MISSING = ("error", "interpolate", "keep")
 

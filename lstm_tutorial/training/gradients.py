@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from ._checks import check_sequence_input
+from .._checks import check_sequence_input
 
 
 def gradient_through_time(cell, x: torch.Tensor, state=None) -> dict[str, torch.Tensor]:

@@ -16,7 +16,7 @@ import math
 import torch
 from torch import nn
 
-from ._checks import check_size, check_states, check_step_input
+from .._checks import check_size, check_states, check_step_input
 
 
 class RecurrentCell(nn.Module):

@@ -25,7 +25,7 @@ from datetime import date
 import torch
 from torch import nn
 
-from ._checks import check_size, require_tensor, shape_of
+from .._checks import check_size, require_tensor, shape_of
 
 WEEKS = 52
 

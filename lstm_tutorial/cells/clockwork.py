@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import torch
 
-from ._checks import _state_form, check_dtype, check_size, require_tensor, shape_of
+from .._checks import _state_form, check_dtype, check_size, require_tensor, shape_of
 from .cell import RecurrentCell
 
 
