@@ -20,7 +20,7 @@ help:
 	@echo "make determinism  after make book: rerun every chapter, compare its text outputs"
 	@echo "make browser-test  after make book: every page in headless Chromium, offline (math, images, links, dropdowns, launch buttons)"
 	@echo "make benchmark  time the from-scratch LSTM against nn.LSTM"
-	@echo "make budget     run every chapter in a fresh kernel; report wall time and peak memory"
+	@echo "make budget     run every chapter in a fresh kernel, on two cores and on one; report wall time and peak memory"
 	@echo "make checkpoint  retrain chapter 21's character model from its seed (about 40 minutes, one thread)"
 	@echo "make checkpoint-check  retrain it and check the committed checkpoint is reproduced bit for bit"
 	@echo "make clean      remove the built book"

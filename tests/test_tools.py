@@ -221,3 +221,36 @@ def test_glued_returns_what_glue_stored_and_names_what_is_known():
     assert lt.glued("test_rmse") == 0.404
     with pytest.raises(ValueError, match="no value glued under 'test_missing'.*test_rmse"):
         lt.glued("test_missing")
+
+
+def test_budget_flags_a_chapter_over_budget_and_over_the_one_core_aim(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent / "tools"))
+    import budget
+
+    chapters = tmp_path / "chapters"
+    chapters.mkdir()
+    for name in ("01_fast", "02_slow_on_one_core", "03_too_slow"):
+        (chapters / f"{name}.ipynb").write_text("{}")
+    times = {"01_fast": (5.0, 6.0), "02_slow_on_one_core": (25.0, 31.0), "03_too_slow": (61.0, 70.0)}
+    calls = []
+
+    def fake_measure(notebook, one_core=False):
+        calls.append((notebook.stem, one_core))
+        return times[notebook.stem][one_core], 400.0
+
+    monkeypatch.setattr(budget, "ROOT", tmp_path)
+    monkeypatch.setattr(budget, "measure", fake_measure)
+    budget.main([])
+    report = (tmp_path / "reports" / "budget.md").read_text()
+    rows = {line.split(" | ")[0].strip("| "): line for line in report.splitlines() if line.startswith("| 0")}
+    assert "over" not in rows["01_fast"]
+    assert "over the one-core aim" in rows["02_slow_on_one_core"] and "over budget" not in rows["02_slow_on_one_core"]
+    assert "**over budget**" in rows["03_too_slow"]
+    assert ("02_slow_on_one_core", True) in calls and ("02_slow_on_one_core", False) in calls
+    # a run of a few chapters prints them and leaves the whole book's report alone
+    (tmp_path / "reports" / "budget.md").write_text("kept")
+    budget.main(["--two-cores-only", "1"])
+    assert (tmp_path / "reports" / "budget.md").read_text() == "kept"
+    assert calls[-1] == ("01_fast", False)
