@@ -2,7 +2,8 @@
 
 `make book` executes each chapter and keeps the executed copy in _build/jupyter_execute.
 This runs each chapter once more, in a fresh kernel, and checks that every cell printed the
-same text and returned the same values: the numbers in the prose cannot drift between runs.
+same text (word for word: white space is folded, see ``text_outputs``) and returned the same
+values: the numbers in the prose cannot drift between runs.
 Images are compared by kind only (their bytes may differ in metadata). Exits 1 and names
 the chapter, the cell and the first differing line when a rerun differs.
 
@@ -72,7 +73,11 @@ def text_outputs(cell, built: bool = False) -> list[str]:
     for out in coalesce_streams(outputs):
         kind = out["output_type"]
         if kind == "stream":
-            streams[out["name"]] = out["text"]
+            # Compared by its words, with white space folded: the kernel sends a cell's printing
+            # in as many messages as its flush timer happens to cut, and coalesce_streams strips
+            # each message's trailing white space, so one `print` split between its text and its
+            # newline comes back with an extra blank line. Every number and word still counts.
+            streams[out["name"]] = " ".join(out["text"].split())
         elif kind in ("execute_result", "display_data"):
             data = out.get("data", {})
             images = sorted(k for k in data if k.startswith("image/"))
@@ -108,6 +113,17 @@ def rerun(path: Path) -> nbformat.NotebookNode:
     return notebook
 
 
+def first_difference(before: list[str], after: list[str], context: int = 6) -> str:
+    """Where two cells' outputs first differ, word by word, with a few words either side."""
+    words_a, words_b = " | ".join(before).split(), " | ".join(after).split()
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, words_a, words_b, autojunk=False).get_opcodes():
+        if tag != "equal":
+            was = " ".join(words_a[max(0, i1 - context):i2 + context])
+            now = " ".join(words_b[max(0, j1 - context):j2 + context])
+            return f"was ...{was}... / now ...{now}..."
+    return "the outputs differ in kind or order"
+
+
 def compare(name: str, first: nbformat.NotebookNode, second: nbformat.NotebookNode) -> list[str]:
     code_a = [c for c in first.cells if c.cell_type == "code"]
     code_b = [c for c in second.cells if c.cell_type == "code"]
@@ -119,10 +135,8 @@ def compare(name: str, first: nbformat.NotebookNode, second: nbformat.NotebookNo
             continue
         out_a, out_b = text_outputs(a, built=True), text_outputs(b)
         if out_a != out_b:
-            diff = [line for line in difflib.unified_diff("\n".join(out_a).splitlines(),
-                    "\n".join(out_b).splitlines(), lineterm="", n=0) if line[:1] in "+-"][2:4]
             first_line = a.source.splitlines()[0] if a.source else ""
-            problems.append(f"{name}, code cell {number} ({first_line!r}): " + " / ".join(diff))
+            problems.append(f"{name}, code cell {number} ({first_line!r}): " + first_difference(out_a, out_b))
     return problems
 
 
