@@ -11,7 +11,7 @@ from torch.nn import functional as F
 
 import lstm_tutorial as lt
 from lstm_tutorial.exercises import ch21
-from lstm_tutorial.text import structure
+from lstm_tutorial.text import charlm, structure
 
 
 def run(checker, answer, capsys):
@@ -286,3 +286,124 @@ def test_the_bracket_cases_have_edges():
     texts = ch21._BRACKET_TEXTS
     assert "" in texts and any(len(t) == 1 for t in texts)
     assert any("\\'" in t for t in texts) and any("#" in t and "'#'" in t for t in texts)
+
+
+# -- ex-pieces ---------------------------------------------------------------------------------------------
+
+
+def read_in_pieces(model, stream, pieces):
+    x = stream.view(pieces, -1)
+    with torch.no_grad():
+        logits, _ = model(x)
+    log_p = torch.log_softmax(logits, dim=-1).flatten(0, 1)[:-1]
+    return log_p.gather(1, stream[1:].unsqueeze(1)).squeeze(1).exp()
+
+
+def piece_by_piece(model, stream, pieces):
+    """Each piece on its own, its last step scoring the first character of the next."""
+    length = len(stream) // pieces
+    out = []
+    for start in range(0, len(stream), length):
+        logits, _ = model(stream[start:start + length].unsqueeze(0))
+        p = torch.softmax(logits[0], dim=-1)
+        following = stream[start + 1:start + length + 1]
+        out.append(p[torch.arange(len(following)), following])
+    return torch.cat(out).detach()
+
+
+def with_the_books_read(model, stream, pieces):
+    return charlm.read(model, stream, pieces=pieces, chunk=2)
+
+
+def layer_by_layer_with_a_zero_state(model, stream, pieces):
+    x = model.embedding(stream.reshape(pieces, -1))
+    zeros = torch.zeros(1, pieces, model.lstm.hidden_size)
+    h, _ = model.lstm(x, (zeros, zeros.clone()))
+    log_p = F.log_softmax(model.readout(h), dim=2).reshape(len(stream), -1)
+    return log_p[torch.arange(len(stream) - 1), stream[1:]].exp().detach().double()
+
+
+RIGHT_PIECES = [read_in_pieces, piece_by_piece, with_the_books_read, layer_by_layer_with_a_zero_state]
+
+
+@pytest.mark.parametrize("answer", RIGHT_PIECES, ids=lambda f: f.__name__)
+def test_right_pieces_answers_pass(answer, capsys):
+    ok, out = run(lt.exercises.check_read_in_pieces, answer, capsys)
+    assert ok and out.startswith("✓"), out
+
+
+def test_the_reference_is_reading_each_piece_by_hand():
+    for c in ch21._pieces_cases():
+        torch.testing.assert_close(ch21._read_in_pieces(*c.args), piece_by_piece(*c.args))
+
+
+def test_the_pieces_cases_let_the_memory_show():
+    """In every case with more than one piece, reading in one go gives other probabilities."""
+    for c in ch21._pieces_cases():
+        model, stream, pieces = c.args
+        if pieces > 1:
+            gap = (ch21._read_in_pieces(model, stream, pieces) - charlm.read(model, stream, pieces=1)).abs().max()
+            assert gap > 0.01, (len(stream), pieces)
+    assert {c.args[2] for c in ch21._pieces_cases()} >= {1, 2, 3, 4}
+
+
+def _right_then(spoil):
+    def answer(model, stream, pieces):
+        p = read_in_pieces(model, stream, pieces)
+        spoil(model, stream)
+        return p
+    return answer
+
+
+def _bits(model, stream, pieces):
+    return -torch.log2(read_in_pieces(model, stream, pieces))
+
+
+WRONG_PIECES = {
+    "one go": (ch21._in_one_go, "read in one go"),
+    "pieces of length pieces": (ch21._pieces_of_length, "pieces of `pieces` characters each"),
+    "every k-th character": (ch21._every_kth, "every pieces-th character"),
+    "the character just read": (ch21._just_read, "the character just read"),
+    "piece starts left out": (ch21._starts_left_out, "should have shape [23], got [20]"),
+    "one too many": (ch21._too_many, "one probability too many"),
+    "log-probabilities": (ch21._log_probabilities, "log-probabilities"),
+    "softmax over time": (ch21._over_time, "over the time axis"),
+    "not normalised": (ch21._unnormalised, "not normalised"),
+    "bits": (_bits, "wrong values"),
+    "a 2-D result": (lambda m, s, k: torch.cat([read_in_pieces(m, s, k), torch.ones(1)]).view(k, -1),
+                     "should have shape [23], got [4, 6]"),
+    "stream changed": (_right_then(lambda m, s: s.zero_()), "changes stream in place"),
+    "model changed": (_right_then(lambda m, s: m.readout.bias.data.add_(1.0)), "changes model (its readout.bias)"),
+}
+
+
+@pytest.mark.parametrize("name", WRONG_PIECES)
+def test_wrong_pieces_answers_are_refused_and_named(name, capsys):
+    answer, phrase = WRONG_PIECES[name]
+    ok, out = run(lt.exercises.check_read_in_pieces, answer, capsys)
+    assert not ok and out.startswith("✗") and phrase in out, out
+
+
+@pytest.mark.parametrize("returned", [None, 0.5, [0.5] * 23, "p"], ids=["None", "float", "list", "str"])
+def test_odd_pieces_returns_do_not_crash(returned, capsys):
+    ok, out = run(lt.exercises.check_read_in_pieces, lambda model, stream, pieces: returned, capsys)
+    assert not ok and out.startswith("✗")
+
+
+def test_the_pieces_starter_and_a_crash(capsys):
+    def starter(model, stream, pieces):
+        raise NotImplementedError
+
+    ok, out = run(lt.exercises.check_read_in_pieces, starter, capsys)
+    assert not ok and "not implemented yet" in out
+    ok, out = run(lt.exercises.check_read_in_pieces, lambda model, stream, pieces: stream.view(pieces + 1, -1), capsys)
+    assert not ok and "raised RuntimeError" in out
+
+
+def test_checking_pieces_leaves_the_global_random_state_alone(capsys):
+    torch.manual_seed(5)
+    before = torch.rand(3)
+    torch.manual_seed(5)
+    lt.exercises.check_read_in_pieces(read_in_pieces)
+    capsys.readouterr()
+    assert torch.equal(torch.rand(3), before)

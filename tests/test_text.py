@@ -42,6 +42,14 @@ def test_source_text_is_the_files_of_the_split_in_order():
     assert len(text) == sum(len(corpus.module_source(n).rstrip("\n")) + 2 for n in corpus.files("test"))
 
 
+def test_file_starts_find_each_file_in_the_joined_text():
+    for split in ("test", "validation"):
+        text, names, starts = corpus.source_text(split), corpus.files(split), corpus.file_starts(split)
+        assert len(starts) == len(names) and starts[0] == 0 and starts == sorted(set(starts))
+        for name, a, b in zip(names, starts, starts[1:] + [len(text)], strict=True):
+            assert text[a:b] == corpus.module_source(name).rstrip("\n") + "\n\n", name
+
+
 def test_encode_and_decode_are_inverse_on_the_vocabulary():
     text = "def f(x):\n\treturn {'a': x ~ 1}  # ok\n"
     ids = corpus.encode(text)

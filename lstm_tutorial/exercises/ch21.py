@@ -8,9 +8,10 @@ import numbers
 import torch
 from torch.nn import functional as F
 
+from ..text import charlm
 from ._harness import _describe_type, call_student, case, check_function, guarded, report
 
-__all__ = ["check_bracket_depth", "check_temperature_probabilities"]
+__all__ = ["check_bracket_depth", "check_read_in_pieces", "check_temperature_probabilities"]
 
 
 # -- ex-temperature: the distribution sampled at temperature T ---------------------------------------------
@@ -210,3 +211,128 @@ def check_bracket_depth(bracket_depth) -> bool:
         return report(False, "", f"{name}: at {_where(text, wrong)} the depth should be {expected[wrong]}, "
                                  f"got {depths[wrong]:g} ({on}).{hint}")
     return report(True, f"{name} gives the expected depths on all {len(_BRACKET_TEXTS)} texts.", "")
+
+
+# -- ex-pieces: a stream read in pieces side by side, each from an empty memory ----------------------------
+
+
+def _read_in_pieces(model, stream, pieces):
+    return charlm.read(model, stream, pieces=pieces)
+
+
+def _tiny_model(seed: int, vocab: int = 9, hidden: int = 5) -> charlm.CharLM:
+    """A small CharLM with weights large enough that its memory matters: reading a piece from an
+    empty state then gives other probabilities than reading it after what came before. The
+    global random state is left as it was."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        model = charlm.CharLM(vocab, 4, hidden)
+        with torch.no_grad():
+            for parameter in model.parameters():
+                parameter.mul_(3.0)
+    return model
+
+
+def _pieces_cases():
+    gen = torch.Generator().manual_seed(21)
+    # The first case tells 4 pieces of 6 from 6 pieces of 4 and from pieces of every 4th character;
+    # then 3 pieces, one piece (the whole stream in one go), a piece per character, another model.
+    streams = [(0, 24, 4), (0, 24, 3), (0, 15, 1), (1, 6, 6), (1, 40, 2)]
+    return [case(_tiny_model(seed), torch.randint(9, (n,), generator=gen), pieces) for seed, n, pieces in streams]
+
+
+def _scores(model, x, targets):
+    """log P(target) after every character of the rows of x, each row read from an empty state."""
+    logits, _ = model(x)
+    return torch.log_softmax(logits, dim=-1).gather(2, targets.unsqueeze(2)).squeeze(2)
+
+
+def _as_rows(stream, pieces):
+    return stream.view(pieces, -1)
+
+
+def _in_one_go(model, stream, pieces):
+    return charlm.read(model, stream, pieces=1)
+
+
+def _pieces_of_length(model, stream, pieces):
+    return charlm.read(model, stream, pieces=len(stream) // pieces)
+
+
+def _every_kth(model, stream, pieces):
+    x = stream.view(-1, pieces).T  # row k: characters k, k + pieces, k + 2 pieces, ...
+    nxt = torch.cat([stream[1:], stream[:1]]).view(-1, pieces).T
+    with torch.no_grad():
+        return _scores(model, x, nxt).T.flatten()[:-1].exp()
+
+
+def _just_read(model, stream, pieces):
+    x = _as_rows(stream, pieces)
+    with torch.no_grad():
+        return _scores(model, x, x).flatten()[1:].exp()
+
+
+def _starts_left_out(model, stream, pieces):
+    x = _as_rows(stream, pieces)
+    with torch.no_grad():
+        return _scores(model, x[:, :-1], x[:, 1:]).flatten().exp()
+
+
+def _too_many(model, stream, pieces):
+    x = _as_rows(stream, pieces)
+    nxt = torch.cat([stream[1:], stream[:1]]).view_as(x)
+    with torch.no_grad():
+        return _scores(model, x, nxt).flatten().exp()
+
+
+def _log_probabilities(model, stream, pieces):
+    return charlm.read(model, stream, pieces=pieces).log()
+
+
+def _over_time(model, stream, pieces):
+    x = _as_rows(stream, pieces)
+    nxt = torch.cat([stream[1:], stream[:1]]).view_as(x)
+    with torch.no_grad():
+        logits, _ = model(x)
+        p = torch.softmax(logits, dim=1).gather(2, nxt.unsqueeze(2)).squeeze(2)
+    return p.flatten()[:-1]
+
+
+def _unnormalised(model, stream, pieces):
+    x = _as_rows(stream, pieces)
+    nxt = torch.cat([stream[1:], stream[:1]]).view_as(x)
+    with torch.no_grad():
+        logits, _ = model(x)
+    return logits.exp().gather(2, nxt.unsqueeze(2)).squeeze(2).flatten()[:-1]
+
+
+_PIECES_MISTAKES = [
+    (_in_one_go, "the stream read in one go, the memory carried from piece to piece: every piece starts from an "
+                 "empty state"),
+    (_pieces_of_length, "pieces of `pieces` characters each: the stream is to be cut into `pieces` pieces, "
+                        "stream.view(pieces, -1)"),
+    (_every_kth, "pieces made of every pieces-th character: piece k is to be the k-th run of consecutive "
+                 "characters, stream.view(pieces, -1)"),
+    (_just_read, "the probability of the character just read: the logits after character t score character t + 1"),
+    (_starts_left_out, "the first character of each piece after the first left out: the last step of a piece "
+                       "scores the first character of the next"),
+    (_too_many, "one probability too many: the last character of the stream has nothing after it"),
+    (_log_probabilities, "log-probabilities: the exercise asks for probabilities"),
+    (_over_time, "a softmax over the time axis: the vocabulary is the last one (dim=-1)"),
+    (_unnormalised, "exp(logits) not normalised: take the softmax over the vocabulary first"),
+]
+
+
+@guarded
+def check_read_in_pieces(read_in_pieces) -> bool:
+    """Check ``read_in_pieces(model, stream, pieces)``: the probability the model gives to each
+    character of ``stream`` after the ones before it (characters 1, 2, ..., len(stream) - 1),
+    the stream cut into ``pieces`` consecutive pieces of equal length, each read from an empty
+    state (what ``charlm.read`` does when ``pieces`` divides the stream's length)."""
+    return check_function(
+        read_in_pieces,
+        _read_in_pieces,
+        _pieces_cases(),
+        name="read_in_pieces",
+        mistakes=_PIECES_MISTAKES,
+    )

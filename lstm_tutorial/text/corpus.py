@@ -76,9 +76,24 @@ def files(split: str) -> list[str]:
     return [n for n in module_names() if split_of(n) == split]
 
 
+def _as_joined(name: str) -> str:
+    """A module as ``source_text`` joins it: its text, then one empty line."""
+    return module_source(name).rstrip("\n") + "\n\n"
+
+
 def source_text(split: str) -> str:
     """The modules of one split joined into one stream of text, each ending in a newline."""
-    return "".join(module_source(n).rstrip("\n") + "\n\n" for n in files(split))
+    return "".join(_as_joined(n) for n in files(split))
+
+
+def file_starts(split: str) -> list[int]:
+    """Where each module of one split (in the order of ``files``) starts in ``source_text``: to
+    tell, of a position in the stream, which file it is in."""
+    starts, at = [], 0
+    for name in files(split):
+        starts.append(at)
+        at += len(_as_joined(name))
+    return starts
 
 
 @cache
