@@ -5,11 +5,12 @@ import numpy as np
 import pytest
 import torch
 from torch import nn
-from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence, pad_sequence
 
 import lstm_tutorial as lt
 from lstm_tutorial.exercises import ch20
-from lstm_tutorial.lengths import at_lengths
+from lstm_tutorial.lengths import at_lengths, pad_lines, reverse_within_lengths
+from lstm_tutorial.text import corpus
 
 
 def run(check, answer, capsys):
@@ -227,12 +228,17 @@ def through_a_mask_of_floats(losses, lengths):
     return (losses * mask).sum().div(mask.sum()).reshape(())
 
 
+def with_masked_select(losses, lengths):
+    keep = torch.arange(losses.size(1)).expand_as(losses) < lengths.view(-1, 1)
+    return losses.masked_select(keep).sum() / keep.sum()
+
+
 def in_float64(losses, lengths):
     return masked_mean_loss(losses.double(), lengths)
 
 
-RIGHT_MEANS = [masked_mean_loss, by_multiplying, with_where, with_a_loop_over_rows, with_masked_fill,
-               through_a_mask_of_floats, in_float64]
+RIGHT_MEANS = [masked_mean_loss, with_where, with_a_loop_over_rows, with_masked_fill, with_masked_select,
+               in_float64]
 
 
 @pytest.mark.parametrize("answer", RIGHT_MEANS, ids=lambda f: f.__name__)
@@ -262,6 +268,11 @@ WRONG_MEANS = {
     ".detach()": (lambda loss, n: masked_mean_loss(loss, n).detach(), "cut from the graph"),
     "torch.tensor of the value": (lambda loss, n: torch.tensor(masked_mean_loss(loss, n).item()), "cut from the graph"),
     "wrong shape": (lambda loss, n: loss[:, 0], "should have shape []"),
+    # right on finite padding, NaN where the padding holds NaN or an infinity
+    "multiplied by a mask of floats": (by_multiplying, "the losses multiplied by the mask"),
+    "multiplied by a mask built in a loop": (through_a_mask_of_floats, "the losses multiplied by the mask"),
+    "multiplied by the boolean mask": (lambda loss, n: (loss * _mask(loss, n)).sum() / n.sum(),
+                                       "the losses multiplied by the mask"),
 }
 
 
@@ -274,12 +285,20 @@ def test_wrong_means_are_refused_and_named(name, capsys):
 
 def test_a_mean_whose_gradient_reaches_the_padding_is_refused(capsys):
     def leaky(losses, lengths):
-        # the right value, but the padding is taken away as a constant, not kept out: its gradient remains
-        padding = losses[~_mask(losses, lengths)]
-        return (losses.sum() - padding.detach().sum()) / lengths.sum()
+        # the right value (a zero added), but that zero is not a constant: its gradient reaches every step
+        finite = losses.nan_to_num()
+        return masked_mean_loss(losses, lengths) + (finite - finite.detach()).sum()
 
     ok, out = run(lt.exercises.check_masked_mean_loss, leaky, capsys)
     assert not ok and "its gradient reaches the padded steps" in out, out
+
+    def subtracted(losses, lengths):
+        # the padding taken away as a constant, not kept out: its gradient remains, and NaN - NaN is NaN
+        padding = losses[~_mask(losses, lengths)]
+        return (losses.sum() - padding.detach().sum()) / lengths.sum()
+
+    ok, out = run(lt.exercises.check_masked_mean_loss, subtracted, capsys)
+    assert not ok and "leave the padded steps out" in out, out
 
 
 def test_a_mean_that_changes_the_losses_is_refused(capsys):
@@ -335,14 +354,149 @@ def test_the_mean_cases_have_the_edge_sizes():
     assert {losses.dtype for losses, _ in cases} == {torch.float32, torch.float64}
     first, n = cases[0]
     assert n.max() < first.shape[1] and len(set(n.tolist())) == len(n)
+    for losses, n in cases:
+        assert torch.isfinite(losses[_mask(losses, n)]).all()  # the real steps are always finite
+    padded = [losses[~_mask(losses, n)] for losses, n in cases]
+    assert any(p.isnan().any() for p in padded) and any(p.isinf().any() for p in padded)
 
 
-# -- both ---------------------------------------------------------------------------------------------------
+def test_multiplying_by_the_mask_passes_only_where_the_padding_is_finite(capsys):
+    """It is the one slip that finite padding cannot show: the checker's NaN and infinity cases refuse it."""
+    for losses, n in (c.args for c in ch20._mean_cases()):
+        value = by_multiplying(losses, n)
+        if torch.isfinite(losses).all():
+            torch.testing.assert_close(value, masked_mean_loss(losses, n))
+        else:
+            assert value.isnan()
+    ok, out = run(lt.exercises.check_masked_mean_loss, by_multiplying, capsys)
+    assert not ok and "NaN at the padded steps" in out and "leave the padded steps out" in out, out
+
+
+# -- ex-left-padding ----------------------------------------------------------------------------------------
+
+
+def pad_at_start(x, lengths):
+    return torch.stack([torch.cat([row[n:], row[:n]]) for row, n in zip(x, lengths.tolist(), strict=True)])
+
+
+def by_rolling(x, lengths):
+    time = x.shape[1]
+    return torch.stack([torch.roll(x[b], time - int(n)) for b, n in enumerate(lengths)])
+
+
+def by_rolling_left(x, lengths):
+    return torch.stack([row.roll(-int(n)) for row, n in zip(x, lengths, strict=True)])
+
+
+def flipped_twice(x, lengths):
+    """Reversed within the lengths (the padding stays at the end), then the whole row reversed."""
+    return reverse_within_lengths(x, lengths).flip(1)
+
+
+def with_pad_sequence(x, lengths):
+    rows = [x[b, :n].flip(0) for b, n in enumerate(lengths.tolist())]
+    padded = pad_sequence(rows, batch_first=True, padding_value=corpus.PAD)
+    padded = torch.cat([padded, padded.new_full((len(rows), x.shape[1] - padded.shape[1]), corpus.PAD)], 1)
+    return padded.flip(1)
+
+
+def with_gather(x, lengths):
+    time = x.shape[1]
+    t = torch.arange(time).unsqueeze(0)
+    source = (t - (time - lengths.unsqueeze(1))) % time  # the step each place takes its value from
+    return x.gather(1, source)
+
+
+def into_a_new_tensor(x, lengths):
+    out = torch.full_like(x, corpus.PAD)
+    for b, n in enumerate(lengths.tolist()):
+        out[b, x.shape[1] - n:] = x[b, :n]
+    return out
+
+
+RIGHT_STARTS = [pad_at_start, by_rolling, by_rolling_left, flipped_twice, with_pad_sequence, with_gather,
+                into_a_new_tensor]
+
+
+@pytest.mark.parametrize("answer", RIGHT_STARTS, ids=lambda f: f.__name__)
+def test_right_left_paddings_pass(answer, capsys):
+    ok, out = run(lt.exercises.check_pad_at_start, answer, capsys)
+    assert ok and out.startswith("✓"), out
+
+
+def _roll_each(shift):
+    def answer(x, lengths):
+        return torch.stack([row.roll(shift(x.shape[1], int(n))) for row, n in zip(x, lengths, strict=True)])
+    return answer
+
+
+WRONG_STARTS = {
+    "unchanged": (lambda x, n: x.clone(), "padded at the end"),
+    "flipped": (lambda x, n: x.flip(1), "the whole row reversed"),
+    "reversed within the lengths": (reverse_within_lengths, "each row reversed within its length"),
+    "rolled by the length": (_roll_each(lambda time, n: n), "rolled by its length"),
+    "one step too far": (_roll_each(lambda time, n: time - n + 1), "one step too far"),
+    "one step short": (_roll_each(lambda time, n: time - n - 1), "one step short"),
+    "as floats": (lambda x, n: pad_at_start(x, n).float(), "keep the indices' integer dtype"),
+    "padded with 1": (lambda x, n: pad_at_start(x, n).masked_fill(pad_at_start(x, n) == 0, 1), "wrong values"),
+    "pad_sequence to the longest line": (lambda x, n: pad_sequence([r[:k] for r, k in zip(x, n.tolist(), strict=True)],
+                                                                   batch_first=True), "should have shape"),
+    "a list": (lambda x, n: list(pad_at_start(x, n)), "should be a tensor"),
+    "numpy": (lambda x, n: np.asarray(pad_at_start(x, n)), "should be a tensor"),
+}
+
+
+@pytest.mark.parametrize("name", WRONG_STARTS)
+def test_wrong_left_paddings_are_refused_and_named(name, capsys):
+    answer, phrase = WRONG_STARTS[name]
+    ok, out = run(lt.exercises.check_pad_at_start, answer, capsys)
+    assert not ok and out.startswith("✗") and phrase in out, out
+
+
+def test_a_left_padding_that_changes_x_is_refused(capsys):
+    def wrong(x, lengths):
+        result = pad_at_start(x, lengths)
+        x.copy_(result)
+        return result
+
+    ok, out = run(lt.exercises.check_pad_at_start, wrong, capsys)
+    assert not ok and "changes x in place" in out, out
+
+
+def test_the_left_padding_starter_is_not_implemented(capsys):
+    def starter(x, lengths):
+        raise NotImplementedError
+
+    ok, out = run(lt.exercises.check_pad_at_start, starter, capsys)
+    assert not ok and "not implemented yet" in out
+
+
+def test_the_left_padding_cases_have_the_edge_sizes():
+    cases = [c.args for c in ch20._start_cases()]
+    assert any(len(n) == 1 for _, n in cases) and any((n == 1).any() for _, n in cases)
+    assert any((n == x.shape[1]).all() for x, n in cases) and any(x.shape[1] == 1 for x, _ in cases)
+    first, n = cases[0]
+    assert n.max() < first.shape[1]  # every row moves
+    for x, n in cases:
+        real = _mask(x, n)
+        assert (x[~real] == corpus.PAD).all() and (x[real] >= 2).all() and x.dtype == torch.long
+
+
+def test_a_left_padded_batch_is_what_the_chapter_reads():
+    """What the reference gives is what the chapter's solution builds: padding, then the line."""
+    x, lengths = pad_lines(["ab", "abcd", "a"])
+    left = ch20._at_start(x, lengths)
+    assert [corpus.decode(row) for row in left] == ["ab", "abcd", "a"]
+    assert (left[:, -1] == x[torch.arange(3), lengths - 1]).all()  # each row's last character, last
+    assert (left[0, :2] == corpus.PAD).all() and (left[2, :3] == corpus.PAD).all()
+
+
+# -- all three ----------------------------------------------------------------------------------------------
 
 
 MISTAKES = [(lt.exercises.check_bidirectional_summary, m) for m in ch20._SUMMARY_MISTAKES] + [
     (lt.exercises.check_masked_mean_loss, m) for m in ch20._MEAN_MISTAKES
-]
+] + [(lt.exercises.check_pad_at_start, m) for m in ch20._START_MISTAKES]
 
 
 @pytest.mark.parametrize(("check", "mistake"), MISTAKES, ids=lambda v: v[1][:40] if isinstance(v, tuple) else "")
@@ -358,4 +512,5 @@ def test_the_checkers_leave_the_global_seed_alone(capsys):
     torch.manual_seed(0)
     lt.exercises.check_bidirectional_summary(bidirectional_summary)
     lt.exercises.check_masked_mean_loss(masked_mean_loss)
+    lt.exercises.check_pad_at_start(pad_at_start)
     assert torch.equal(torch.rand(3), expected)

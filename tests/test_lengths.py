@@ -256,8 +256,24 @@ def test_character_pairs_are_the_counts_divided_by_the_length():
     dense[1, b] = 1.0
     w = torch.randn(n + n * n, generator=torch.Generator().manual_seed(0))
     r = torch.tensor([0.3, -2.0])
-    torch.testing.assert_close(bag @ w, dense @ w)
-    torch.testing.assert_close(bag.transpose_times(r), dense.T @ r)
+    dense = dense.double()  # the bag is kept in float64, for the fit's sake
+    torch.testing.assert_close(bag @ w, dense @ w.double())
+    torch.testing.assert_close(bag.transpose_times(r), dense.T @ r.double())
+
+
+def test_character_pairs_can_give_the_length_back():
+    bag = CharacterPairs(["abab", "b"], longest=5)
+    n = corpus.VOCAB_SIZE
+    assert bag.shape == (2, n + n * n + 5)
+    w = torch.zeros(bag.shape[1], dtype=torch.float64)
+    w[n + n * n + 3] = 1.0  # the column of length 4
+    w[n + n * n + 0] = 10.0  # the column of length 1
+    torch.testing.assert_close(bag @ w, torch.tensor([1.0, 10.0], dtype=torch.float64))
+    r = torch.tensor([0.5, -2.0], dtype=torch.float64)
+    torch.testing.assert_close(bag.transpose_times(r)[n + n * n:], torch.tensor([-2.0, 0, 0, 0.5, 0],
+                                                                              dtype=torch.float64))
+    with pytest.raises(ValueError, match="more than longest=3"):
+        CharacterPairs(["abab"], longest=3)
 
 
 def test_the_bag_learns_a_character_task():
@@ -267,6 +283,36 @@ def test_the_bag_learns_a_character_task():
     assert torch.equal(model.predict(CharacterPairs(lines)), labels)
 
 
+def test_the_bag_learns_a_length_task_with_the_length():
+    """Documentation if the line is long: only the pairs' frequency, (k - 1) / k, tells 'aaaa' from 'aa'
+    without the length columns."""
+    lines = ["a" * k for k in range(1, 9)] * 4
+    labels = torch.tensor([int(len(line) > 4) for line in lines])
+    with_length = BagOfCharacters(1e-4).fit(CharacterPairs(lines, longest=8), labels)
+    assert torch.equal(with_length.predict(CharacterPairs(lines, longest=8)), labels)
+
+
+def test_the_fit_converges_and_a_warm_start_reaches_the_same_minimum():
+    gen = torch.Generator().manual_seed(0)
+    lines = ["".join("abc "[int(k)] for k in torch.randint(0, 4, (int(n),), generator=gen))
+             for n in torch.randint(2, 12, (60,), generator=gen)]
+    labels = torch.tensor([int(line.count("a") > line.count("b")) for line in lines])
+    bag = CharacterPairs(lines, longest=12)
+    strong = BagOfCharacters(1e-2).fit(bag, labels)
+    cold = BagOfCharacters(1e-3).fit(bag, labels, tolerance=1e-7)
+    warm = BagOfCharacters(1e-3).fit(bag, labels, tolerance=1e-7, start=strong)
+    for fit in (strong, cold, warm):
+        assert fit.converged and 0 < fit.iterations < 1000
+    assert cold.gradient <= 1e-7 and warm.gradient <= 1e-7
+    # the same minimum: the same logits (the weights themselves are less well determined)
+    torch.testing.assert_close(bag @ warm.weight[:-1] + warm.weight[-1], bag @ cold.weight[:-1] + cold.weight[-1],
+                               atol=1e-4, rtol=0)
+    assert torch.equal(warm.predict(bag), cold.predict(bag))
+    assert warm.iterations < cold.iterations
+    stopped = BagOfCharacters(1e-3).fit(bag, labels, tolerance=1e-12, max_iter=2)
+    assert not stopped.converged and stopped.iterations == 2 and stopped.gradient > 1e-12
+
+
 def test_the_bag_refuses_misuse():
     with pytest.raises(ValueError, match="l2 must be"):
         BagOfCharacters(-1.0)
@@ -274,3 +320,8 @@ def test_the_bag_refuses_misuse():
         BagOfCharacters().predict(CharacterPairs(["a"]))
     with pytest.raises(ValueError, match="one label per line"):
         BagOfCharacters().fit(CharacterPairs(["a", "b"]), torch.tensor([1]))
+    with pytest.raises(ValueError, match="start must be a fitted"):
+        BagOfCharacters().fit(CharacterPairs(["a", "b"]), torch.tensor([1, 0]), start=BagOfCharacters())
+    fitted = BagOfCharacters().fit(CharacterPairs(["a", "b"]), torch.tensor([1, 0]))
+    with pytest.raises(ValueError, match="same columns"):
+        BagOfCharacters().fit(CharacterPairs(["a", "b"], longest=2), torch.tensor([1, 0]), start=fitted)

@@ -3,6 +3,7 @@ probability distributions, equal to counting by hand), the character model's rea
 sampling, and the structure of Python source read off by tokenize."""
 
 import collections
+import hashlib
 import io
 import math
 import tokenize
@@ -77,6 +78,46 @@ def test_line_dataset_is_balanced_seeded_and_from_its_split():
     with pytest.raises(ValueError, match="per_class=100000 is more than that"):
         corpus.line_dataset("test", 100_000)
 
+
+
+# sha-256 of source_text(split): chapter 21's checkpoint was trained on the train text and chosen on the
+# validation text, so these must never change (line_dataset's cleaning of held-out lines must not reach them)
+SOURCE_TEXT_SHA256 = {
+    "train": "e8ceb31632612381d14cd64ee3d6675f52a78dc1bb728f2c1f7ad5d776723486",
+    "validation": "9193b2452f70f238d61074fc9cbeda8ca8a288c76303c2853934162ff8bfef59",
+    "test": "312bf29f4dedc319fe5f9e26b1ac79469778a0f95410d895ee4d0e0da904fb3b",
+}
+
+
+def test_chapter_21s_split_of_the_files_is_unchanged():
+    for split, digest in SOURCE_TEXT_SHA256.items():
+        assert hashlib.sha256(corpus.source_text(split).encode()).hexdigest() == digest, split
+    assert [len(corpus.files(s)) for s in corpus.SPLITS] == [134, 18, 16]
+
+
+def test_no_held_out_line_has_the_text_of_a_line_of_an_earlier_split():
+    every = {s: corpus.split_lines(s, unseen=False) for s in corpus.SPLITS}
+    kept = {s: corpus.split_lines(s) for s in corpus.SPLITS}
+    assert kept["train"] == every["train"]  # the training lines are all kept
+    train = set(every["train"][0]) | set(every["train"][1])
+    before_test = train | set(every["validation"][0]) | set(every["validation"][1])
+    for kind in (0, 1):
+        assert not set(kept["validation"][kind]) & train
+        assert not set(kept["test"][kind]) & before_test
+        # and nothing else is left out: the kept lines are the others, in order
+        assert kept["test"][kind] == [x for x in every["test"][kind] if x not in before_test]
+    # the overlap was real: two test topics are word for word parts of the training topic specialnames
+    topics = corpus.documentation()
+    assert corpus.split_of("specialnames") == "train"
+    for topic in ("attribute-access", "context-managers"):
+        lines = [line for line in topics[topic].splitlines() if line.strip()]
+        repeated = [line for line in lines if line in topics["specialnames"]]
+        assert corpus.split_of(topic) == "test" and len(repeated) >= len(lines) - 1
+    # and the drawn lines: no test or validation line is a training line, for the chapter's sizes
+    train_lines = set(corpus.line_dataset("train", 5000)[0])
+    validation_lines = set(corpus.line_dataset("validation", 350)[0])
+    test_lines = set(corpus.line_dataset("test", 400)[0])
+    assert not (validation_lines & train_lines) and not (test_lines & (train_lines | validation_lines))
 
 # -- n-gram models ----------------------------------------------------------------------------------------
 TINY = corpus.encode("abracadabra, abracadabra! cadabra?\n" * 3)

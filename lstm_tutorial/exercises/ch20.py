@@ -11,7 +11,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from ._harness import _describe_type, _is_number, call_student, case, check_function, compare, guarded
 
-__all__ = ["check_bidirectional_summary", "check_masked_mean_loss"]
+__all__ = ["check_bidirectional_summary", "check_masked_mean_loss", "check_pad_at_start"]
 
 
 def _rows(batch: int) -> torch.Tensor:
@@ -127,6 +127,11 @@ def _row_means(losses, lengths):
 
 
 _MEAN_MISTAKES = [
+    # first: on finite padding it gives the right number, so it can only match where the padding holds a NaN or
+    # an infinity, and there the plain mean gives NaN too
+    (lambda loss, n: (loss * _real(loss, n)).sum() / _real(loss, n).sum(),
+     "the losses multiplied by the mask: a NaN or an infinity at a padded step times 0 is NaN, and it spreads "
+     "to the sum; leave the padded steps out instead (losses[real], or torch.where(real, losses, 0))"),
     (lambda loss, n: loss.mean(), "the plain mean over every step, the padding included"),
     (_row_means,
      "the mean of each row's mean: that weighs a short row's steps more than a long row's; the mean over "
@@ -148,31 +153,40 @@ _MEAN_MISTAKES = [
 ]
 
 
-# (lengths, time, dtype): the first case has rows of different lengths and no row of full length, so every
-# slip above gives another number; then float32, a row of one step, one row (where the mean of row means is
-# right), every row of full length (where the plain mean is right), one step.
+# (lengths, time, dtype, what the padded steps hold): the first case has rows of different lengths and no row
+# of full length, so every slip above gives another number; then float32, a row of one step, one row (where the
+# mean of row means is right), every row of full length (where the plain mean is right), one step; and two
+# batches whose padding holds NaN and infinities, as a loss can at a step nobody meant (log of 0), where
+# multiplying by the mask gives NaN.
 _MEAN_SIZES = [
-    ([5, 2, 7, 3], 8, torch.float64),
-    ([1, 6, 4], 6, torch.float32),
-    ([3], 5, torch.float64),
-    ([4, 4, 4], 4, torch.float32),
-    ([1, 1], 1, torch.float64),
-    ([8, 1, 3, 5, 2], 8, torch.float32),
+    ([5, 2, 7, 3], 8, torch.float64, "large"),
+    ([1, 6, 4], 6, torch.float32, "large"),
+    ([3], 5, torch.float64, "large"),
+    ([4, 4, 4], 4, torch.float32, "large"),
+    ([1, 1], 1, torch.float64, "large"),
+    ([8, 1, 3, 5, 2], 8, torch.float32, "large"),
+    ([2, 5, 3], 6, torch.float32, "nan"),
+    ([4, 1, 6, 2], 7, torch.float64, "inf"),
 ]
+_PADDING = {"large": "large losses", "nan": "NaN", "inf": "infinities"}
 
 
 def _mean_cases():
     gen = torch.Generator().manual_seed(2020)
     cases = []
-    for lengths, time, dtype in _MEAN_SIZES:
+    for lengths, time, dtype, padding in _MEAN_SIZES:
         lengths = torch.tensor(lengths)
         losses = 3 * torch.rand(len(lengths), time, generator=gen, dtype=dtype)
-        # the padded steps hold large losses, as they would for a target nobody meant
+        # the padded steps hold large losses, as they would for a target nobody meant, or NaN, or infinities
         pad = 5 + 5 * torch.rand(len(lengths), time, generator=gen, dtype=dtype)
+        if padding == "nan":
+            pad = torch.full_like(pad, float("nan"))
+        elif padding == "inf":
+            pad = torch.where(torch.arange(time) % 2 == 0, float("inf"), pad)  # some infinite, some finite
         losses = torch.where(_real(losses, lengths), losses, pad)
         cases.append(case(losses, lengths, description=(
             f"losses of shape {list(losses.shape)} ({str(dtype).removeprefix('torch.')}), "
-            f"lengths {lengths.tolist()}")))
+            f"lengths {lengths.tolist()}, {_PADDING[padding]} at the padded steps")))
     return cases
 
 
@@ -221,3 +235,71 @@ def check_masked_mean_loss(masked_mean_loss) -> bool:
     print(f"✓ {name} gives the mean over the real steps on all {len(cases)} inputs, and its gradient reaches "
           "every real step equally and no padded step.")
     return True
+
+
+# -- ex-left-padding: a batch padded at the start ----------------------------------------------------------------
+
+
+def _at_start(x, lengths):
+    return torch.stack([torch.cat([row[n:], row[:n]]) for row, n in zip(x, lengths.tolist(), strict=True)])
+
+
+def _moved(x, lengths, shift):
+    """Each row rolled right by ``shift(time, n)`` steps."""
+    time = x.shape[1]
+    return torch.stack([row.roll(shift(time, n)) for row, n in zip(x, lengths.tolist(), strict=True)])
+
+
+def _reversed_within(x, lengths):
+    return torch.stack([torch.cat([row[:n].flip(0), row[n:]]) for row, n in zip(x, lengths.tolist(), strict=True)])
+
+
+_START_MISTAKES = [
+    (lambda x, n: x.clone(), "the batch as it was given, padded at the end: the padding should come first"),
+    (lambda x, n: x.flip(1),
+     "the whole row reversed: its padding comes first, but its characters are in reverse order too"),
+    (_reversed_within,
+     "each row reversed within its length, as the backward direction reads it: the padding should come first, "
+     "and the characters in their order"),
+    (lambda x, n: _moved(x, n, lambda time, k: k),
+     "each row rolled by its length: a row of length n has time - n padded steps, and it has to move right by "
+     "that many"),
+    (lambda x, n: _moved(x, n, lambda time, k: time - k + 1),
+     "each row moved one step too far: a row of length n has time - n padded steps, which come first"),
+    (lambda x, n: _moved(x, n, lambda time, k: time - k - 1),
+     "each row moved one step short: a row of length n has time - n padded steps, which come first"),
+]
+
+# (lengths, time): no row of full length in the first case (every row moves); a row of one step and one of
+# full length (which stays as it is); a batch of one; every row of full length; one step.
+_START_SIZES = [([3, 5, 1, 4], 7), ([6, 1, 3, 6, 2], 6), ([2], 5), ([4, 4], 4), ([1, 1, 1], 1)]
+
+
+def _start_cases():
+    gen = torch.Generator().manual_seed(2021)
+    cases = []
+    for lengths, time in _START_SIZES:
+        lengths = torch.tensor(lengths)
+        # characters are indices 2 to 98 (0 is the padding, 1 a character outside the vocabulary)
+        x = torch.randint(2, 99, (len(lengths), time), generator=gen)
+        x = x.masked_fill(~_real(x, lengths), 0)
+        cases.append(case(x, lengths, description=f"x of shape {list(x.shape)}, lengths {lengths.tolist()}"))
+    return cases
+
+
+@guarded
+def check_pad_at_start(pad_at_start) -> bool:
+    """Check ``pad_at_start(x, lengths)``: the rows of ``x`` (batch, time), padded at the end with index 0,
+    padded at the start instead: row ``b``'s ``time - lengths[b]`` padded steps first, then its real steps in
+    their order, as a long tensor of the same shape."""
+    name = "pad_at_start"
+    cases = _start_cases()
+    first = cases[0]
+    ok, got = call_student(pad_at_start, name, *(a.clone() for a in first.args), on=f"on {first.description}")
+    if not ok:
+        return False
+    if isinstance(got, torch.Tensor) and (got.dtype.is_floating_point or got.dtype == torch.bool):
+        print(f"✗ {name} returns a tensor of {str(got.dtype).removeprefix('torch.')}: keep the indices' integer "
+              f"dtype (torch.long), which nn.Embedding needs (on {first.description}).")
+        return False
+    return check_function(pad_at_start, _at_start, cases, name=name, mistakes=_START_MISTAKES, atol=0, rtol=0)

@@ -5,6 +5,13 @@ top-level modules, and ``pydoc_data/topics.py``, the language reference as ``hel
 it. Files are split into train, validation and test by a hash of their name, so the split
 never depends on the order files are listed in, and a held-out file is wholly unseen.
 
+The lines of chapter 20's task (``line_dataset``) are held out further: a held-out topic of the
+reference can repeat, word for word, a part of a training topic (``attribute-access`` is a
+subsection of ``specialnames``), and a line like ``        else:`` recurs from module to module. So a
+validation line whose text occurs among the training lines, and a test line whose text occurs
+among the training or validation lines, is left out (``split_lines``). The files themselves,
+``files`` and ``source_text``, which chapter 21 reads, are split by name alone.
+
 Characters become numbers through one small vocabulary: 0 is padding (never a character),
 1 stands for any character outside it, then tab, newline and the 95 printable ASCII
 characters.
@@ -134,15 +141,37 @@ def _keep(line: str, longest: int) -> bool:
     return 2 <= len(line) <= longest and not line.isspace()
 
 
+@cache
+def _lines_of(split: str, longest: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Every line of 2 to ``longest`` characters of the files, and of the topics, of ``split``."""
+    code = [line for n in files(split) for line in module_source(n).splitlines() if _keep(line, longest)]
+    docs = [line for topic, text in sorted(documentation().items()) if split_of(topic) == split
+            for line in text.splitlines() if _keep(line, longest)]
+    return tuple(code), tuple(docs)
+
+
+def split_lines(split: str, *, longest: int = 80, unseen: bool = True) -> tuple[list[str], list[str]]:
+    """The lines ``line_dataset`` draws from: ``(code, documentation)``, every line of 2 to ``longest``
+    characters of the modules, and of the reference's topics, of ``split``, in order. With ``unseen``
+    (the default), a line whose text occurs in an earlier split (of either kind: train before
+    validation, train and validation before test) is left out, so that no held-out line is a
+    line that was trained on; ``unseen=False`` gives them all."""
+    _check_split(split)
+    code, docs = _lines_of(split, longest)
+    if not unseen:
+        return list(code), list(docs)
+    seen = {line for earlier in SPLITS[: SPLITS.index(split)] for kind in _lines_of(earlier, longest)
+            for line in kind}
+    return [line for line in code if line not in seen], [line for line in docs if line not in seen]
+
+
 def line_dataset(split: str, per_class: int, *, longest: int = 80, seed: int = 0):
     """Lines of real text and where they come from: 0 for a line of a standard-library module,
     1 for a line of the language reference. ``per_class`` lines of each kind, of 2 to
     ``longest`` characters, drawn with ``seed`` from the files (or topics) of ``split`` and
-    shuffled together. Returns ``(lines, labels)``: a list of str and a long tensor."""
-    _check_split(split)
-    code = [line for n in files(split) for line in module_source(n).splitlines() if _keep(line, longest)]
-    docs = [line for topic, text in sorted(documentation().items()) if split_of(topic) == split
-            for line in text.splitlines() if _keep(line, longest)]
+    shuffled together; a validation or test line never has the text of a line of an earlier
+    split (``split_lines``). Returns ``(lines, labels)``: a list of str and a long tensor."""
+    code, docs = split_lines(split, longest=longest)
     if per_class > min(len(code), len(docs)):
         raise ValueError(f"line_dataset({split!r}) has {len(code)} code lines and {len(docs)} documentation lines "
                          f"of 2 to {longest} characters; per_class={per_class} is more than that")
