@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import importlib.metadata
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -266,3 +267,36 @@ def test_a_build_names_the_repository_it_is_given(tmp_path):
         k: v for k, v in source.items() if k not in ("repository", "sphinx")}
     with pytest.raises(ValueError, match="expected a repository URL like https://github.com/owner/name"):
         book_config.effective_config("git@github.com:someone/fork.git")
+
+
+def test_the_built_pages_buttons_open_the_given_repository(tmp_path):
+    """What the workflow does (`make book BOOK_REPOSITORY=... BOOK_BRANCH=...`), on a book of one
+    chapter, not executed: the written configuration goes through Jupyter Book and the theme, and
+    the page's repository, Binder and Colab buttons open that repository's paired notebook."""
+    import yaml
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    import book_config
+
+    book = tmp_path / "book"
+    (book / "chapters").mkdir(parents=True)
+    chapter = "chapters/16_inputs_and_outputs"
+    for name in ("intro.md", "references.bib", f"{chapter}.md", f"{chapter}.ipynb"):
+        (book / name).write_bytes((ROOT / name).read_bytes())
+    (book / "_toc.yml").write_text(f"format: jb-book\nroot: intro\nchapters:\n- file: {chapter}.md\n")
+    config_path = book / "_config.yml"
+    book_config.main(["--repository", "https://github.com/someone/lstm-fork", "--branch", "dev",
+                      "--out", str(config_path)])
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    config["execute"]["execute_notebooks"] = "off"  # the buttons do not depend on the outputs
+    config_path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    subprocess.run([str(jupyter_book), "build", str(book)], check=True, capture_output=True, text=True)
+    html = (book / "_build" / "html" / f"{chapter}.html").read_text(encoding="utf-8")
+    links = set(re.findall(r'href="([^"]*lstm-fork[^"]*)"', html))
+    assert links == {
+        "https://github.com/someone/lstm-fork",
+        f"https://colab.research.google.com/github/someone/lstm-fork/blob/dev/{chapter}.ipynb",
+        f"https://mybinder.org/v2/gh/someone/lstm-fork/dev?urlpath=lab/tree/{chapter}.ipynb",
+    }, links
+    assert PLACEHOLDER not in html
