@@ -9,14 +9,21 @@ BOOK   := _build/html/index.html
 BOOK_REPOSITORY ?=
 BOOK_BRANCH ?=
 BOOK_CONFIG := _build/config/_config.yml
+BOOK_CONFIG_ZH := _build/config/_config_zh.yml
+# The Chinese edition's own Sphinx build (doctrees, HTML), copied to _build/html/zh when done.
+ZH_BUILD := _build/zh
+# The student edition's language: en, or zh_CN for the Chinese one (make student LANGUAGE=zh_CN).
+LANGUAGE ?= en
 
-.PHONY: help env test lint unit notebooks check-notebooks nbmake book clean benchmark budget student student-test determinism browser-test checkpoint checkpoint-check
+.PHONY: help env test lint unit notebooks check-notebooks nbmake book clean benchmark budget student student-test student-zh student-zh-test translations check-translations determinism browser-test checkpoint checkpoint-check
 
 help:
 	@echo "make test       lint, unit tests, notebook pairing check, every chapter executed (nbmake)"
-	@echo "make book       build the HTML book with every chapter executed, warnings as errors"
+	@echo "make book       build the HTML book, English (_build/html) and Chinese (_build/html/zh), chapters executed once, warnings as errors"
 	@echo "make notebooks  regenerate chapters/*.ipynb (and teachers.ipynb) from their .md sources"
-	@echo "make student    the student edition: solutions removed, starters and checkers (student/)"
+	@echo "make student    the student edition: solutions removed, starters and checkers (student/; LANGUAGE=zh_CN: the Chinese one, student-zh/)"
+	@echo "make translations  after an English edit: update the Chinese catalogs (locales/zh_CN), marking what to translate"
+	@echo "make check-translations  every Chinese catalog complete, nothing fuzzy or stale, markup and glossary terms kept"
 	@echo "make determinism  after make book: rerun every chapter, compare its text outputs"
 	@echo "make browser-test  after make book: every page in headless Chromium, offline (math, images, links, dropdowns, launch buttons)"
 	@echo "make benchmark  time the from-scratch LSTM against nn.LSTM"
@@ -42,23 +49,46 @@ unit: env
 nbmake: env
 	$(PY) -m pytest -q --nbmake --nbmake-timeout=300 chapters
 
+STUDENT_DIR = $(if $(filter zh_CN,$(LANGUAGE)),student-zh,student)
+STUDENT_ZIP = $(if $(filter zh_CN,$(LANGUAGE)),student-edition-zh.zip,student-edition.zip)
+
 student: env
-	$(PY) tools/make_student.py --out student --zip _build/student-edition.zip
+	$(PY) tools/make_student.py --language $(LANGUAGE) --out $(STUDENT_DIR) --zip _build/$(STUDENT_ZIP)
 
 student-test: student
 	# the student edition, starters unanswered, must still run top to bottom
-	$(PY) -m pytest -q --nbmake --nbmake-timeout=300 student/chapters
+	$(PY) -m pytest -q --nbmake --nbmake-timeout=300 $(STUDENT_DIR)/chapters
 
-test: lint unit nbmake student-test
+student-zh:
+	$(MAKE) student LANGUAGE=zh_CN
+
+student-zh-test:
+	$(MAKE) student-test LANGUAGE=zh_CN
+
+translations: env
+	$(PY) tools/translations.py update
+
+check-translations: env
+	$(PY) tools/translations.py check
+
+test: lint check-translations unit nbmake student-test student-zh-test
 
 notebooks: env
 	# --update keeps each notebook's cell ids, so regenerating makes no noise in diffs
 	$(VENV)/bin/jupytext --update --to ipynb chapters/*.md teachers.md
 
-book: env student
+# English first: it executes every chapter once, into an execution cache emptied here (a cache
+# would not notice a change in lstm_tutorial). The Chinese edition, built from the same sources
+# with locales/zh_CN's catalogs, reads every chapter's outputs from that cache: nothing runs twice.
+book: env student student-zh
+	rm -rf _build/.jupyter_cache
 	$(PY) tools/book_config.py --repository "$(BOOK_REPOSITORY)" --branch "$(BOOK_BRANCH)" --out $(BOOK_CONFIG)
 	$(VENV)/bin/jupyter-book build . --config $(BOOK_CONFIG) --all -W --keep-going
-	@echo "The book is at $(CURDIR)/$(BOOK)"
+	$(PY) tools/book_config.py --edition zh_CN --repository "$(BOOK_REPOSITORY)" --branch "$(BOOK_BRANCH)" --out $(BOOK_CONFIG_ZH)
+	$(VENV)/bin/jupyter-book build . --config $(BOOK_CONFIG_ZH) --path-output $(ZH_BUILD) --all -W --keep-going
+	rm -rf _build/html/zh
+	cp -r $(ZH_BUILD)/_build/html _build/html/zh
+	@echo "The book is at $(CURDIR)/$(BOOK), its Chinese edition at $(CURDIR)/_build/html/zh/index.html"
 
 benchmark: env
 	$(PY) tools/benchmark_cells.py

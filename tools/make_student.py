@@ -14,7 +14,12 @@ only the online book resolves become plain text: a glossary term its word, a cro
 its text, a citation "(Author, year)", a glued number its name in brackets (a note under
 the title says so).
 
-    python tools/make_student.py [--chapters chapters/*.md] [--out student]
+With ``--language zh_CN`` the edition is the Chinese one: every paragraph, heading, list item
+and table cell of the chapter is replaced by its translation from the same catalogs the
+Chinese book is built from (``locales/zh_CN/LC_MESSAGES/chapters/*.po``), before the solutions
+come out; code, and the checkers' messages, stay as they are.
+
+    python tools/make_student.py [--chapters chapters/*.md] [--out student] [--language zh_CN]
 """
 
 from __future__ import annotations
@@ -28,12 +33,21 @@ from pathlib import Path
 
 import jupytext
 import nbformat
+from babel.messages.pofile import read_po
+from markdown_it.renderer import RendererHTML
+from myst_parser.config.main import MdParserConfig
+from myst_parser.parsers.mdit import create_md_parser
 from pybtex.database import parse_file
 
 ROOT = Path(__file__).resolve().parent.parent
 STARTER_TAGS = ["exercise", "raises-exception"]
-EMPTY_ANSWER = "# Your answer here.\n"
-PROSE_ANSWER = "**Your answer.** *(Double-click this cell and write it here.)*"
+LANGUAGES = ("en", "zh_CN")
+EMPTY_ANSWER = {"en": "# Your answer here.\n", "zh_CN": "# 在这里写你的答案。\n"}
+PROSE_ANSWER = {
+    "en": "**Your answer.** *(Double-click this cell and write it here.)*",
+    "zh_CN": "**你的答案。** *（双击这个单元格，在这里写下答案。）*",
+}
+EXERCISE = {"en": "Exercise", "zh_CN": "练习"}
 ANSWER_TAGS = ["answer"]
 
 SOLUTION_START = re.compile(r"^```\{solution-start\}.*?^```[ \t]*\n?", re.M | re.S)
@@ -76,7 +90,7 @@ def instruction(source: str) -> str:
     return "\n".join(lines)
 
 
-def student_cell_source(source: str) -> str:
+def student_cell_source(source: str, language: str = "en") -> str:
     """What the student gets for one solution code cell: the starter if the cell defines the
     answer, else the cell's opening instruction over an empty answer."""
     starter = starter_from_solution(source)
@@ -88,7 +102,7 @@ def student_cell_source(source: str) -> str:
             "a solution code cell with no function to write must open with a comment saying what the "
             f"student is to do there; got a cell starting {source.strip().splitlines()[0][:60]!r}"
         )
-    return f"{told}\n{EMPTY_ANSWER}"
+    return f"{told}\n{EMPTY_ANSWER[language]}"
 
 
 def _stub(node: ast.FunctionDef, lines: list[str]) -> str:
@@ -105,12 +119,19 @@ def _stub(node: ast.FunctionDef, lines: list[str]) -> str:
 
 
 TARGET = re.compile(r"^\([\w-]+\)=[ \t]*\n", re.M)  # a MyST label line such as (ch-memory)=
-GLUE_NOTE = (
-    "*Student edition.* A number written like [`name`] in the text is computed by a code "
-    "cell above it, which stores it with `lt.glue(\"name\", value)`; once that cell has run, "
-    "`lt.glued(\"name\")` gives it. "
-    "The exercises are at the end, with starter cells and checkers in place of the solutions."
-)
+GLUE_NOTE = {
+    "en": (
+        "*Student edition.* A number written like [`name`] in the text is computed by a code "
+        "cell above it, which stores it with `lt.glue(\"name\", value)`; once that cell has run, "
+        "`lt.glued(\"name\")` gives it. "
+        "The exercises are at the end, with starter cells and checkers in place of the solutions."
+    ),
+    "zh_CN": (
+        "*学生版。* 正文中写作 [`name`] 的数字由它上方的某个代码单元格算出，并用 "
+        "`lt.glue(\"name\", value)` 保存；运行过那个单元格之后，`lt.glued(\"name\")` 就会给出它。"
+        "练习在本章末尾，解答的位置换成了起始代码和检查函数（检查函数的提示信息是英文的）。"
+    ),
+}
 ROLE = re.compile(r"\{(term|ref|numref|cite:p|cite:t|cite|glue:text|glue)\}`([^`]*)`")
 
 
@@ -141,15 +162,15 @@ def plain_roles(text: str, entries) -> str:
     return TARGET.sub("", ROLE.sub(replace, text))
 
 
-def _exercise_heading(chapter: int, counter: list[int]):
+def _exercise_heading(chapter: int, counter: list[int], language: str = "en"):
     def heading(match: re.Match) -> str:
         counter[0] += 1
-        return f"**Exercise {chapter}.{counter[0]}** <!-- {match.group(1)} -->\n\n"
+        return f"**{EXERCISE[language]} {chapter}.{counter[0]}** <!-- {match.group(1)} -->\n\n"
 
     return heading
 
 
-def studentize(notebook: nbformat.NotebookNode, chapter: int, entries=None) -> nbformat.NotebookNode:
+def studentize(notebook: nbformat.NotebookNode, chapter: int, entries=None, language: str = "en") -> nbformat.NotebookNode:
     """The chapter with its solutions removed and starters in their place."""
     entries = parse_file(ROOT / "references.bib").entries if entries is None else entries
     cells = []
@@ -159,9 +180,10 @@ def studentize(notebook: nbformat.NotebookNode, chapter: int, entries=None) -> n
 
     def close_solution():
         for source in solution_code:
-            cells.append(nbformat.v4.new_code_cell(student_cell_source(source), metadata={"tags": list(STARTER_TAGS)}))
+            cells.append(nbformat.v4.new_code_cell(student_cell_source(source, language),
+                                                   metadata={"tags": list(STARTER_TAGS)}))
         if not solution_code:
-            cells.append(nbformat.v4.new_markdown_cell(PROSE_ANSWER, metadata={"tags": list(ANSWER_TAGS)}))
+            cells.append(nbformat.v4.new_markdown_cell(PROSE_ANSWER[language], metadata={"tags": list(ANSWER_TAGS)}))
 
     for cell in notebook.cells:
         if cell.cell_type == "code":
@@ -173,7 +195,7 @@ def studentize(notebook: nbformat.NotebookNode, chapter: int, entries=None) -> n
         kept, text = [], cell.source
 
         def flush(kept=kept, metadata=cell.metadata):
-            prose = EXERCISE_START.sub(_exercise_heading(chapter, counter), "".join(kept))
+            prose = EXERCISE_START.sub(_exercise_heading(chapter, counter, language), "".join(kept))
             prose = plain_roles(EXERCISE_END.sub("", prose), entries).strip()
             if prose:
                 cells.append(nbformat.v4.new_markdown_cell(prose, metadata=metadata))
@@ -203,21 +225,74 @@ def studentize(notebook: nbformat.NotebookNode, chapter: int, entries=None) -> n
         raise ValueError(f"chapter {chapter}: a solution-start has no matching solution-end")
     title = next((n for n, c in enumerate(cells) if c.cell_type == "markdown"), None)
     if title is not None:
-        cells.insert(title + 1, nbformat.v4.new_markdown_cell(GLUE_NOTE))
+        cells.insert(title + 1, nbformat.v4.new_markdown_cell(GLUE_NOTE[language]))
     notebook = nbformat.v4.new_notebook(cells=cells, metadata=notebook.metadata)
     for number, cell in enumerate(notebook.cells):
         cell.id = f"cell-{number:03d}"  # fixed ids: regenerating makes no noise
     return notebook
 
 
-def write_student_edition(chapters: list[Path], out: Path) -> list[Path]:
+MARKDOWN = create_md_parser(
+    MdParserConfig(enable_extensions={"amsmath", "colon_fence", "deflist", "dollarmath", "substitution"}), RendererHTML
+)
+
+
+def messages(page: str, language: str, root: Path = ROOT) -> dict[str, str]:
+    """English message to its translation, from the page's catalog (fuzzy entries left out)."""
+    path = root / "locales" / language / "LC_MESSAGES" / f"{page}.po"
+    if not path.exists():
+        raise ValueError(f"expected a catalog for {page!r} in {language} at {path}, found none")
+    with path.open("rb") as f:
+        catalog = read_po(f, locale=language)
+    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+
+
+def translate_markdown(source: str, translations: dict[str, str]) -> str:
+    """A Markdown cell with each paragraph, heading, list item and table cell replaced by its
+    translation. The key is the text as Sphinx's gettext builder extracts it: the block's
+    source with its lines joined by spaces (what the catalogs hold)."""
+    lines = source.split("\n")
+    dropped: set[int] = set()
+    for token in MARKDOWN.parse(source):
+        if token.type != "inline" or token.map is None:
+            continue
+        msgid = token.content.replace("\n", " ").strip()
+        msgstr = translations.get(msgid)
+        if not msgstr:
+            continue
+        start, end = token.map
+        content = token.content.split("\n")
+        at = lines[start].find(content[0])
+        if at < 0:
+            continue
+        if len(content) == 1:  # a heading, a one-line paragraph or item, a table cell
+            lines[start] = lines[start][:at] + msgstr + lines[start][at + len(content[0]):]
+        else:  # the block becomes one line, after its marker ("- ", "1. ", indentation)
+            lines[start] = lines[start][:at] + msgstr
+            dropped.update(range(start + 1, min(end, start + len(content))))
+    return "\n".join(line for n, line in enumerate(lines) if n not in dropped)
+
+
+def translated(notebook: nbformat.NotebookNode, page: str, language: str) -> nbformat.NotebookNode:
+    if language == "en":
+        return notebook
+    translations = messages(page, language)
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = translate_markdown(cell.source, translations)
+    return notebook
+
+
+def write_student_edition(chapters: list[Path], out: Path, language: str = "en") -> list[Path]:
+    if language not in LANGUAGES:
+        raise ValueError(f"expected a language among {', '.join(LANGUAGES)}, got {language!r}")
     (out / "chapters").mkdir(parents=True, exist_ok=True)
     written = []
     entries = parse_file(ROOT / "references.bib").entries
     for md in chapters:
-        notebook = jupytext.read(md)
+        notebook = translated(jupytext.read(md), f"chapters/{md.stem}", language)
         chapter = int(md.name[:2])
-        student = studentize(notebook, chapter, entries)
+        student = studentize(notebook, chapter, entries, language)
         student.metadata.pop("jupytext", None)
         path = out / "chapters" / md.with_suffix(".ipynb").name
         nbformat.write(student, path)
@@ -240,11 +315,12 @@ def main(argv=None) -> int:
     parser.add_argument("--chapters", nargs="*", type=Path, default=sorted((ROOT / "chapters").glob("[0-9][0-9]_*.md")))
     parser.add_argument("--out", type=Path, default=ROOT / "student")
     parser.add_argument("--zip", type=Path, help="also pack the edition into this .zip file")
+    parser.add_argument("--language", default="en", choices=LANGUAGES, help="en, or zh_CN for the Chinese edition")
     args = parser.parse_args(argv)
     shutil.rmtree(args.out / "chapters", ignore_errors=True)
-    written = write_student_edition(args.chapters, args.out)
+    written = write_student_edition(args.chapters, args.out, args.language)
     write_handout(args.out)
-    print(f"student edition: {len(written)} notebooks in {args.out / 'chapters'}")
+    print(f"student edition ({args.language}): {len(written)} notebooks in {args.out / 'chapters'}")
     if args.zip:
         args.zip.parent.mkdir(parents=True, exist_ok=True)
         archive = shutil.make_archive(str(args.zip.with_suffix("")), "zip", args.out.parent, args.out.name)
