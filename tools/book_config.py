@@ -39,7 +39,9 @@ REPOSITORY = re.compile(r"^https://[\w.-]+/[\w.-]+/[\w.-]+$")
 EXECUTION_CACHE = ROOT / "_build" / ".jupyter_cache"
 LOCALES = ROOT / "locales"
 EDITIONS = ("en", "zh_CN", "gettext")
-TITLES = {"zh_CN": "循序渐进学 LSTM"}  # the book's title is configuration, not a catalog's message
+# The book's title and authors are configuration, not a catalog's message.
+TITLES = {"zh_CN": "循序渐进学 LSTM"}
+AUTHORS = {"zh_CN": "《LSTM, step by step》作者"}
 
 
 def effective_config(repository: str | None = None, branch: str | None = None, edition: str = "en") -> dict:
@@ -69,6 +71,7 @@ def effective_config(repository: str | None = None, branch: str | None = None, e
         sphinx["language"] = "zh_CN"
         sphinx["locale_dirs"] = [str(LOCALES)]
         config["title"] = TITLES["zh_CN"]
+        config["author"] = AUTHORS["zh_CN"]
     return config
 
 
@@ -83,7 +86,8 @@ def main(argv=None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("# Written by tools/book_config.py from _config.yml: edit that file, not this one.\n"
                         + yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    print(f"{args.out}: {args.edition} edition, repository {config['repository']['url']} ({config['repository']['branch']})")
+    where = f"{config['repository']['url']} ({config['repository']['branch']})"
+    print(f"{args.out}: {args.edition} edition, repository {where}")
     return 0
 
 

@@ -170,7 +170,8 @@ def _exercise_heading(chapter: int, counter: list[int], language: str = "en"):
     return heading
 
 
-def studentize(notebook: nbformat.NotebookNode, chapter: int, entries=None, language: str = "en") -> nbformat.NotebookNode:
+def studentize(notebook: nbformat.NotebookNode, chapter: int, entries=None,
+               language: str = "en") -> nbformat.NotebookNode:
     """The chapter with its solutions removed and starters in their place."""
     entries = parse_file(ROOT / "references.bib").entries if entries is None else entries
     cells = []

@@ -257,7 +257,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=("update", "check"))
     parser.add_argument("--root", type=Path, default=ROOT, help="the book's folder (default: this checkout)")
-    parser.add_argument("--page", action="append", help="check only these pages (e.g. chapters/04_the_repeating_module)")
+    parser.add_argument("--page", action="append",
+                        help="report only these pages (e.g. chapters/04_the_repeating_module)")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     locales = catalogs_dir(root)
