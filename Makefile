@@ -97,12 +97,14 @@ budget: env
 	$(PY) tools/budget.py
 
 # After `make book`: every page of _build/html in headless Chromium with no network. Installs
-# Debian's chromium and chromedriver if they are missing (as root, or through sudo).
+# Debian's chromium and chromedriver if they are missing, and a CJK font for the Chinese edition
+# (fonts-noto-cjk), as root or through sudo.
 browser-test: env
 	@test -f $(BOOK) || { echo "no built book at $(BOOK): run make book first"; exit 1; }
-	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
+	    || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; \
+	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver fonts-noto-cjk; \
 	fi
 	$(PY) -m pytest -q -m browser tests/browser
 

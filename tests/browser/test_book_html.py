@@ -16,7 +16,13 @@ which page and what is wrong:
   Colab `.../blob/<branch>/chapters/NN_x.ipynb`, a file that exists in the repository, and
   every page has the repository button. The expected URLs come from _config.yml.
 
-Screenshots of the landing page and of chapter 10 go to reports/screenshots/.
+The Chinese edition (`_build/html/zh`) is checked page for page the same way, and beside
+that: its text is Chinese and shows in a CJK font (two different characters draw different
+glyphs, not the same missing-glyph box), every glued number is the English page's, and the
+language switch of every page opens the same page in the other edition.
+
+Screenshots of the landing page and of chapter 10 (and their Chinese ones) go to
+reports/screenshots/.
 """
 
 from __future__ import annotations
@@ -39,20 +45,30 @@ BOOK = Path(os.environ.get("BOOK_HTML", REPO / "_build" / "html")).resolve()  # 
 SCREENSHOTS = REPO / "reports" / "screenshots"
 
 
-def _book_pages() -> list[str]:
-    """Every page of the last build, relative to its root: the documents in Sphinx's search
-    index, and the index and search pages. (Files left in _build/html by older builds are not
-    pages of the book; index.html only redirects, and has its own test.)"""
-    index = BOOK / "searchindex.js"
+ZH = "zh/"  # the Chinese edition's folder in the built book
+
+
+def _book_pages(edition: str = "") -> list[str]:
+    """Every page of the last build of one edition, relative to the book's root: the documents
+    in Sphinx's search index, and the index and search pages. (Files left in _build/html by
+    older builds are not pages of the book; index.html only redirects, and has its own test.)"""
+    index = BOOK / edition / "searchindex.js"
     if not index.is_file():
         return []
     text = index.read_text(encoding="utf-8")
     docnames = json.loads(text[text.index("(") + 1 : text.rindex(")")])["docnames"]
-    pages = [f"{name}.html" for name in docnames] + ["genindex.html", "search.html"]
+    pages = [f"{edition}{name}.html" for name in docnames] + [f"{edition}genindex.html", f"{edition}search.html"]
     return sorted(p for p in pages if (BOOK / p).is_file())
 
 
-PAGES = _book_pages()
+ENGLISH_PAGES = _book_pages()
+ZH_PAGES = _book_pages(ZH)
+PAGES = ENGLISH_PAGES + ZH_PAGES
+
+
+def _english(page: str) -> str:
+    """The English page a page of either edition translates."""
+    return page.removeprefix(ZH)
 # the configuration the build used (tools/book_config.py writes it with the repository's URL)
 _BUILT_CONFIG = REPO / "_build" / "config" / "_config.yml"
 _CONFIG_FILE = _BUILT_CONFIG if _BUILT_CONFIG.is_file() else REPO / "_config.yml"
@@ -277,12 +293,18 @@ def _problems(page: str, what: str, items: list[str]) -> str:
 
 def test_book_is_built():
     assert (BOOK / "index.html").exists(), f"no built book at {BOOK}: run `make book`"
-    assert PAGES, f"no pages in {BOOK}"
+    assert ENGLISH_PAGES, f"no pages in {BOOK}"
+    assert ZH_PAGES, f"no Chinese edition in {BOOK / ZH}: run `make book`"
 
 
 def test_every_toc_entry_has_a_page():
-    missing = [p for p in _toc_pages() if p not in PAGES]
+    missing = [p for p in _toc_pages() if p not in ENGLISH_PAGES]
     assert not missing, f"pages of _toc.yml missing from {BOOK}: {missing}"
+
+
+def test_every_page_exists_in_chinese():
+    missing = [p for p in ENGLISH_PAGES if ZH + p not in ZH_PAGES]
+    assert not missing, f"pages missing from the Chinese edition {BOOK / ZH}: {missing}"
 
 
 # The warnings a reader may see under a cell, by page: each must be one the page's text
@@ -296,7 +318,7 @@ STDERR_BLOCK = re.compile(r'<div class="output stderr[^"]*"><div class="highligh
 def test_no_unexplained_stderr_in_cell_outputs(page):
     text = (BOOK / page).read_text(encoding="utf-8")
     shown = [html.unescape(re.sub(r"<[^>]+>", "", block)).strip() for block in STDERR_BLOCK.findall(text)]
-    explained = EXPLAINED_STDERR.get(page, [])
+    explained = EXPLAINED_STDERR.get(_english(page), [])
     unexplained = [block for block in shown if not any(phrase in block for phrase in explained)]
     assert not unexplained, _problems(page, "cell outputs on stderr that the text does not explain",
                                       [block.splitlines()[0] for block in unexplained])
@@ -341,7 +363,8 @@ def test_equations_are_typeset(page, shown, base_url, summary):
     math, mathjax = report["math"], report["mathjax"]
     if math["elements"] == 0 and not mathjax["script"]:
         return  # a page with no math loads no MathJax
-    assert mathjax["script"] and mathjax["script"].startswith(base_url + "_static/"), (
+    static = base_url + (ZH if page.startswith(ZH) else "") + "_static/"  # each edition has its own
+    assert mathjax["script"] and mathjax["script"].startswith(static), (
         f"{page}: MathJax is loaded from {mathjax['script']!r}, not from the book's _static/"
     )
     assert mathjax["loaded"] and not mathjax.get("error"), f"{page}: MathJax did not finish: {mathjax.get('error')}"
@@ -451,9 +474,9 @@ def test_launch_and_repository_buttons(page, shown, summary):
         "Binder": [h for h in hrefs if urlsplit(h).netloc == binder_host],
         "Colab": [h for h in hrefs if urlsplit(h).netloc == colab_host],
     }
-    launched = _launched_file(page)
+    launched = _launched_file(_english(page))  # both editions launch the same notebook
     expected = _expected_launch_urls(launched)
-    is_chapter = page in CHAPTER_PAGES
+    is_chapter = _english(page) in CHAPTER_PAGES
     for service, urls in found.items():
         if is_chapter and not urls:
             problems.append(f"no {service} button")
@@ -514,3 +537,90 @@ def test_screenshots(browser, base_url, book_dir, summary):
         assert shot.stat().st_size > 10_000, f"{shot} looks empty"
     summary["screenshots"] = len(shots)
 
+
+
+# --- the Chinese edition ------------------------------------------------------------------------
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+GLYPHS_JS = r"""
+// Two different characters in the font the article's text uses: drawn, they must differ
+// (a missing font draws both as the same box, or nothing).
+const text = document.querySelector('article p, article h1') || document.body;
+const font = getComputedStyle(text).fontFamily;
+function draw(ch) {
+  const c = document.createElement('canvas'); c.width = 64; c.height = 64;
+  const g = c.getContext('2d'); g.fillStyle = '#fff'; g.fillRect(0, 0, 64, 64);
+  g.fillStyle = '#000'; g.font = '48px ' + font; g.textBaseline = 'top'; g.fillText(ch, 8, 8);
+  const d = g.getImageData(0, 0, 64, 64).data; let ink = 0; const bits = [];
+  for (let i = 0; i < d.length; i += 4) { const on = d[i] < 128; bits.push(on ? 1 : 0); ink += on; }
+  return {ink, bits: bits.join('')};
+}
+const a = draw('遗'), b = draw('门');
+return {font, inkA: a.ink, inkB: b.ink, same: a.bits === b.bits,
+        lang: document.documentElement.lang, title: document.title,
+        text: Array.from(document.querySelectorAll('article p, article li, article h1, article h2, article td'))
+                   .filter((e) => !e.closest('pre, .cell_output, .output, .highlight'))
+                   .map((e) => e.innerText).join(' ')};
+"""
+
+
+def _visit_text(driver, base_url: str, page: str) -> dict:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(base_url + page)
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    return driver.execute_script(GLYPHS_JS)
+
+
+@pytest.mark.parametrize("page", ZH_PAGES)
+def test_chinese_pages_show_chinese_in_a_cjk_font(page, browser, base_url):
+    shown = _visit_text(browser, base_url, page)
+    assert shown["lang"] == "zh-CN", f"{page}: <html lang={shown['lang']!r}>"
+    assert CJK.search(shown["title"]), f"{page}: the title {shown['title']!r} is not Chinese"
+    letters = [ch for ch in shown["text"] if ch.isalpha()]
+    chinese = sum(1 for ch in letters if CJK.match(ch))
+    # the prose of a page, not its code or outputs (an index lists the book's terms in English)
+    if len(letters) > 40 and not page.endswith(("genindex.html", "search.html")):
+        assert chinese > 0.3 * len(letters), f"{page}: only {chinese} of {len(letters)} letters are Chinese"
+    assert shown["inkA"] > 50 and shown["inkB"] > 50 and not shown["same"], (
+        f"{page}: Chinese characters do not render in {shown['font']!r} "
+        f"(ink {shown['inkA']}, {shown['inkB']}; same glyph: {shown['same']}); is a CJK font installed?"
+    )
+
+
+PASTED = re.compile(r'<span class="pasted-text">([^<]*)</span>')
+
+
+@pytest.mark.parametrize("page", [p for p in ZH_PAGES if p.startswith(ZH + "chapters/")])
+def test_glued_numbers_are_the_english_pages(page):
+    english = sorted(PASTED.findall((BOOK / _english(page)).read_text(encoding="utf-8")))
+    chinese = sorted(PASTED.findall((BOOK / page).read_text(encoding="utf-8")))
+    assert chinese == english, f"{page}: glued numbers differ from {_english(page)}"
+
+
+@pytest.mark.parametrize("page", [p for p in ENGLISH_PAGES if p not in ("genindex.html", "search.html")])
+def test_language_switch_reaches_the_same_page_both_ways(page, browser, base_url):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def switch(expected_path: str, expected_lang: str):
+        link = browser.find_element("css selector", "a.language-switch")
+        browser.execute_script("arguments[0].click();", link)
+        WebDriverWait(browser, 15).until(lambda d: urlsplit(d.current_url).path == "/" + expected_path
+                                         and d.execute_script("return document.readyState") == "complete")
+        assert browser.execute_script("return document.documentElement.lang") == expected_lang
+
+    browser.get(base_url + page)
+    switch(ZH + page, "zh-CN")
+    switch(page, "en")
+
+
+def test_chinese_screenshots(browser, base_url, book_dir, summary):
+    chapter_10 = [p for p in CHAPTER_PAGES if Path(p).name.startswith("10_")] or CHAPTER_PAGES[:1]
+    shots = [
+        _screenshot(browser, base_url, ZH + "intro.html", "zh_landing.png"),
+        _screenshot(browser, base_url, ZH + chapter_10[0], "zh_chapter_10.png"),
+    ]
+    for shot in shots:
+        assert shot.stat().st_size > 10_000, f"{shot} looks empty"
+    summary["screenshots"] = summary.get("screenshots", 0) + len(shots)
