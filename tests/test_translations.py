@@ -60,8 +60,10 @@ def test_glossary_chinese_page_keeps_each_terms_chinese():
 
 
 def test_markup_kept_and_lost():
-    english = "The {term}`forget gate` of {ref}`chapter 6 <ch-forget-gate>` gives {glue:text}`f_mean:.2f`, $f_t$, `nn.LSTM`."
-    good = "{ref}`第 6 章 <ch-forget-gate>` 中的 {term}`遗忘门 <forget gate>` 给出 {glue:text}`f_mean:.2f`、$f_t$ 与 `nn.LSTM`。"
+    english = ("The {term}`forget gate` of {ref}`chapter 6 <ch-forget-gate>` gives {glue:text}`f_mean:.2f`, "
+               "$f_t$, `nn.LSTM`.")
+    good = ("{ref}`第 6 章 <ch-forget-gate>` 中的 {term}`遗忘门 <forget gate>` 给出 {glue:text}`f_mean:.2f`、"
+            "$f_t$ 与 `nn.LSTM`。")
     assert translations.markup_problems(english, good) is None
     lost_glue = good.replace("{glue:text}`f_mean:.2f`", "0.52")
     assert "glue" in translations.markup_problems(english, lost_glue)
@@ -138,7 +140,8 @@ def test_an_english_edit_fails_the_check_until_its_entry_is_translated(tmp_path)
 
     gettext = translations.build_templates(book, tmp_path / "gettext-1")
     problems = [str(p) for p in translations.check_catalogs(gettext, locales)]
-    assert any(p.startswith(f"{page}: missing") and "carries a whole vector, unchanged" in p for p in problems), problems
+    assert any(p.startswith(f"{page}: missing") and "carries a whole vector, unchanged" in p
+               for p in problems), problems
     assert any(p.startswith(f"{page}: obsolete") and "carries a whole vector from one" in p for p in problems)
 
     translations.update_catalogs(gettext, locales)  # what `make translations` does
