@@ -15,12 +15,13 @@ ZH_BUILD := _build/zh
 # The student edition's language: en, or zh_CN for the Chinese one (make student LANGUAGE=zh_CN).
 LANGUAGE ?= en
 
-.PHONY: help env test lint unit notebooks check-notebooks nbmake book clean benchmark budget student student-test student-zh student-zh-test translations check-translations determinism browser-test checkpoint checkpoint-check
+.PHONY: help env test lint unit notebooks check-notebooks nbmake book clean benchmark budget student student-test student-zh student-zh-test book-en translations check-translations determinism browser-test checkpoint checkpoint-check
 
 help:
 	@echo "make test       lint, unit tests, notebook pairing check, every chapter executed (nbmake)"
 	@echo "make book       build the HTML book, English (_build/html) and Chinese (_build/html/zh), chapters executed once, warnings as errors"
 	@echo "make notebooks  regenerate chapters/*.ipynb (and teachers.ipynb) from their .md sources"
+	@echo "make book-en    the English book only (_build/html)"
 	@echo "make student    the student edition: solutions removed, starters and checkers (student/; LANGUAGE=zh_CN: the Chinese one, student-zh/)"
 	@echo "make translations  after an English edit: update the Chinese catalogs (locales/zh_CN), marking what to translate"
 	@echo "make check-translations  every Chinese catalog complete, nothing fuzzy or stale, markup and glossary terms kept"
@@ -80,10 +81,12 @@ notebooks: env
 # English first: it executes every chapter once, into an execution cache emptied here (a cache
 # would not notice a change in lstm_tutorial). The Chinese edition, built from the same sources
 # with locales/zh_CN's catalogs, reads every chapter's outputs from that cache: nothing runs twice.
-book: env student student-zh
+book-en: env student
 	rm -rf _build/.jupyter_cache
 	$(PY) tools/book_config.py --repository "$(BOOK_REPOSITORY)" --branch "$(BOOK_BRANCH)" --out $(BOOK_CONFIG)
 	$(VENV)/bin/jupyter-book build . --config $(BOOK_CONFIG) --all -W --keep-going
+
+book: book-en student-zh
 	$(PY) tools/book_config.py --edition zh_CN --repository "$(BOOK_REPOSITORY)" --branch "$(BOOK_BRANCH)" --out $(BOOK_CONFIG_ZH)
 	$(VENV)/bin/jupyter-book build . --config $(BOOK_CONFIG_ZH) --path-output $(ZH_BUILD) --all -W --keep-going
 	rm -rf _build/html/zh
