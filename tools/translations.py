@@ -34,6 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
+from markdown_it.renderer import RendererHTML
+from myst_parser.config.main import MdParserConfig
+from myst_parser.parsers.mdit import create_md_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGE = "zh_CN"
@@ -90,10 +93,26 @@ LINK = re.compile(r"\]\(([^)\s]+)\)")
 EXACT_ROLES = ("cite", "glue")  # their whole body is a key: it must not change
 
 
+MARKDOWN = create_md_parser(MdParserConfig(enable_extensions={"amsmath", "colon_fence", "dollarmath"}), RendererHTML)
+
+
+def emphasis(text: str) -> Counter:
+    """Bold and italic spans as MyST parses them. Next to Chinese punctuation a ``**`` can stop
+    counting as a delimiter (CommonMark's flanking rules): the bold is then lost, and the
+    asterisks are printed."""
+    found = Counter()
+    for block in MARKDOWN.parse(text):
+        for token in block.children or []:
+            if token.type in ("strong_open", "em_open"):
+                found["bold" if token.type == "strong_open" else "italic"] += 1
+    return found
+
+
 def markup(text: str) -> Counter:
     """What a translation must carry over unchanged: roles (for a cross-reference or a term,
-    its target; its shown text may be translated), math, inline code and link targets."""
-    found = Counter()
+    its target; its shown text may be translated), math, inline code, link targets, and how
+    many bold and italic spans there are."""
+    found = Counter(emphasis(text))
     for role, body in ROLE.findall(text):
         if role.startswith(EXACT_ROLES):
             found[f"{{{role}}}`{body}`"] += 1
@@ -212,6 +231,9 @@ def check_catalogs(gettext: Path, locales: Path) -> list[Problem]:
             elif entry.fuzzy:
                 problems.append(Problem(page, "fuzzy (the English changed: rewrite it, then remove '#, fuzzy')",
                                         msgid.id))
+            elif is_display_math(msgid.id):
+                if entry.string != msgid.id:
+                    problems.append(Problem(page, "display math must stay as it is in the English", msgid.id))
             else:
                 lost = markup_problems(msgid.id, entry.string)
                 if lost:
