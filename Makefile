@@ -116,7 +116,7 @@ determinism: env
 	$(PY) tools/determinism.py
 
 # Chapter 21's trained model, lstm_tutorial/datasets/charlm_stdlib.pt, bit for bit from its seed:
-# torch 2.13.0 (CPU), one thread, a CPU whose torch kernels use AVX-512
+# torch 2.13.0 (CPU), one thread, an Intel CPU whose torch kernels use AVX-512
 # (lstm_tutorial.text.charlm.reproducible_here); about 40 minutes.
 checkpoint: env
 	$(PY) tools/train_charlm.py

@@ -263,10 +263,32 @@ def test_a_build_names_the_repository_it_is_given(tmp_path):
     written = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert written["repository"]["url"] == "https://gitlab.com/group/book"
     source = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    assert {k: v for k, v in written.items() if k not in ("repository", "sphinx")} == {
-        k: v for k, v in source.items() if k not in ("repository", "sphinx")}
+    assert {k: v for k, v in written.items() if k not in ("repository", "sphinx", "execute")} == {
+        k: v for k, v in source.items() if k not in ("repository", "sphinx", "execute")}
+    assert {k: v for k, v in written["execute"].items() if k != "cache"} == source["execute"]
     with pytest.raises(ValueError, match="expected a repository URL like https://github.com/owner/name"):
         book_config.effective_config("git@github.com:someone/fork.git")
+
+
+def test_each_edition_is_configured_from_the_same_source():
+    """The Chinese build reads the English build's execution cache (so nothing runs twice) and
+    the catalogs; the gettext build runs nothing."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import book_config
+
+    english = book_config.effective_config(edition="en")
+    chinese = book_config.effective_config(edition="zh_CN")
+    templates = book_config.effective_config(edition="gettext")
+    assert english["execute"] == chinese["execute"]
+    assert english["execute"]["execute_notebooks"] == "cache"
+    assert Path(english["execute"]["cache"]).is_absolute()
+    assert templates["execute"]["execute_notebooks"] == "off"
+    zh = chinese["sphinx"]["config"]
+    assert zh["language"] == "zh_CN" and zh["locale_dirs"] == [str(ROOT / "locales")]
+    assert "language" not in english["sphinx"]["config"]
+    assert all(c["sphinx"]["config"]["gettext_compact"] is False for c in (english, chinese, templates))
+    with pytest.raises(ValueError, match="expected an edition among en, zh_CN, gettext, got 'fr'"):
+        book_config.effective_config(edition="fr")
 
 
 def test_the_built_pages_buttons_open_the_given_repository(tmp_path):

@@ -186,7 +186,7 @@ def test_a_prose_exercise_leaves_an_answer_cell_after_its_question():
         "After the exercise.\n"), 1, entries={})
     sources = [c.source for c in notebook.cells]
     question = next(k for k, s in enumerate(sources) if "Why is the sky blue?" in s)
-    answer = next(k for k, s in enumerate(sources) if s == make_student.PROSE_ANSWER)
+    answer = next(k for k, s in enumerate(sources) if s == make_student.PROSE_ANSWER["en"])
     assert question < answer < next(k for k, s in enumerate(sources) if "After the exercise." in s)
     assert notebook.cells[answer].cell_type == "markdown"
     assert not any("Rayleigh" in s for s in sources)
@@ -195,7 +195,7 @@ def test_a_prose_exercise_leaves_an_answer_cell_after_its_question():
 def test_a_follow_up_step_keeps_its_instruction_over_an_empty_answer():
     follow_up = "# Now run it on the trained cell and print the gap.\ngap = f(trained)\nprint(gap)\n"
     assert make_student.student_cell_source(follow_up) == (
-        "# Now run it on the trained cell and print the gap.\n" + make_student.EMPTY_ANSWER)
+        "# Now run it on the trained cell and print the gap.\n" + make_student.EMPTY_ANSWER["en"])
     with pytest.raises(ValueError, match="must open with a comment saying what the student is to do"):
         make_student.student_cell_source("gap = f(trained)\n")
 

@@ -297,8 +297,12 @@ def test_training_carries_the_state_and_is_reproducible(capsys):
 def test_reproducible_here_knows_the_machine(monkeypatch):
     metadata = {"torch": str(torch.__version__)}
     torch.set_num_threads(1)
-    here = torch.backends.cpu.get_cpu_capability() == charlm.CHECKPOINT_CPU
+    here = (torch.backends.cpu.get_cpu_capability() == charlm.CHECKPOINT_CPU
+            and charlm.cpu_vendor() == charlm.CHECKPOINT_VENDOR)
     assert charlm.reproducible_here(metadata) == here
+    monkeypatch.setattr(charlm, "cpu_vendor", lambda: "AuthenticAMD")
+    assert not charlm.reproducible_here(metadata)
+    monkeypatch.undo()
     assert not charlm.reproducible_here({"torch": "1.0.0"})
     monkeypatch.setenv("ONEDNN_MAX_CPU_ISA", "AVX2")
     assert not charlm.reproducible_here(metadata)

@@ -263,16 +263,24 @@ def update_catalogs(gettext: Path, locales: Path) -> None:
         catalog = read(po_path)
         catalog.obsolete.clear()  # a deleted English paragraph: nothing left to translate
         for message in catalog:
-            message.flags.discard("python-brace-format")  # babel's guess from {term}`…`: not a format string
-            message.flags.discard("python-format")
             if message.id and not message.string and is_display_math(message.id):
                 message.string = message.id
         catalog.project = "LSTM, step by step"
         catalog.language_team = "Chinese (Simplified)"
         catalog.fuzzy = False
-        with po_path.open("wb") as f:
-            write_po(f, catalog, width=0, omit_header=False, ignore_obsolete=True, include_previous=True,
-                     sort_output=False)
+        write(po_path, catalog)
+
+
+def write(path: Path, catalog) -> None:
+    """Write a catalog as `update` does: one line per message, the previous English of a fuzzy
+    entry kept, no format-string flags (babel guesses them from ``{term}`…``` or ``90% of``;
+    these messages are never formatted)."""
+    for message in catalog:
+        message.flags.discard("python-brace-format")
+        message.flags.discard("python-format")
+    with path.open("wb") as f:
+        write_po(f, catalog, width=0, omit_header=False, ignore_obsolete=True, include_previous=True,
+                 sort_output=False)
 
 
 def main(argv=None) -> int:
