@@ -156,3 +156,15 @@ def test_an_english_edit_fails_the_check_until_its_entry_is_translated(tmp_path)
     entry.previous_id = []
     translations.write(po, catalog)
     assert translations.check_catalogs(gettext, locales) == []
+
+
+def test_chinese_student_readme_translates_the_current_english_one():
+    """The student edition's README is translated by hand (it is no page of the book): its first
+    line names the English file's hash, so an English edit fails here until it is translated."""
+    import hashlib
+
+    english = hashlib.sha256((ROOT / "tools" / "student_README.md").read_bytes()).hexdigest()[:16]
+    first = (ROOT / "tools" / "student_README.zh_CN.md").read_text(encoding="utf-8").splitlines()[0]
+    assert f"sha256 {english}" in first, (
+        "tools/student_README.md changed: update tools/student_README.zh_CN.md, then its first line's hash "
+        f"to {english}")

@@ -301,12 +301,13 @@ def write_student_edition(chapters: list[Path], out: Path, language: str = "en")
     return written
 
 
-def write_handout(out: Path) -> None:
+def write_handout(out: Path, language: str = "en") -> None:
     """What a student needs besides the notebooks: the package (with its data and
-    checkers), the pinned requirements, and how to start."""
+    checkers), the pinned requirements, and how to start (in the edition's language)."""
     for name in ("requirements.txt", "pyproject.toml", "LICENSE"):
         shutil.copy(ROOT / name, out / name)
-    shutil.copy(ROOT / "tools" / "student_README.md", out / "README.md")
+    readme = "student_README.md" if language == "en" else f"student_README.{language}.md"
+    shutil.copy(ROOT / "tools" / readme, out / "README.md")
     shutil.rmtree(out / "lstm_tutorial", ignore_errors=True)
     shutil.copytree(ROOT / "lstm_tutorial", out / "lstm_tutorial", ignore=shutil.ignore_patterns("__pycache__"))
 
@@ -320,7 +321,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     shutil.rmtree(args.out / "chapters", ignore_errors=True)
     written = write_student_edition(args.chapters, args.out, args.language)
-    write_handout(args.out)
+    write_handout(args.out, args.language)
     print(f"student edition ({args.language}): {len(written)} notebooks in {args.out / 'chapters'}")
     if args.zip:
         args.zip.parent.mkdir(parents=True, exist_ok=True)
