@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
 EDITIONS = {"en": ("zh/", "zh-CN", "中文"), "zh_CN": ("", "en", "English")}
 ZH_FOLDER = "zh"
 
@@ -34,6 +35,7 @@ def add_switch(app, pagename, templatename, context, doctree):
 
 def place_switch(app, config):
     config.templates_path.append(str(TEMPLATES))
+    config.html_static_path.append(str(STATIC))
     options = config.html_theme_options
     # sphinx-book-theme's header buttons; the switch goes first, left of the launch buttons.
     options["article_header_end"] = ["language-switch.html", "article-header-buttons.html"]
@@ -42,4 +44,5 @@ def place_switch(app, config):
 def setup(app):
     app.connect("config-inited", place_switch)
     app.connect("html-page-context", add_switch)
+    app.add_css_file("language-switch.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}
