@@ -88,7 +88,11 @@ book-en: env student
 
 book: book-en student-zh
 	$(PY) tools/book_config.py --edition zh_CN --repository "$(BOOK_REPOSITORY)" --branch "$(BOOK_BRANCH)" --out $(BOOK_CONFIG_ZH)
-	$(VENV)/bin/jupyter-book build . --config $(BOOK_CONFIG_ZH) --path-output $(ZH_BUILD) --all -W --keep-going
+	$(VENV)/bin/jupyter-book build . --config $(BOOK_CONFIG_ZH) --path-output $(ZH_BUILD) --all -W --keep-going \
+	  > $(ZH_BUILD).log 2>&1; status=$$?; cat $(ZH_BUILD).log; exit $$status
+	# nothing ran twice: every chapter's outputs came from the English build's cache
+	@if grep "Executing notebook" $(ZH_BUILD).log; then echo "the Chinese build executed a chapter again"; exit 1; fi
+	@echo "the Chinese build read $$(grep -c 'Using cached notebook' $(ZH_BUILD).log) executed notebooks from the cache"
 	rm -rf _build/html/zh
 	cp -r $(ZH_BUILD)/_build/html _build/html/zh
 	@echo "The book is at $(CURDIR)/$(BOOK), its Chinese edition at $(CURDIR)/_build/html/zh/index.html"
