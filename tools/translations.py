@@ -40,7 +40,6 @@ from myst_parser.parsers.mdit import create_md_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGE = "zh_CN"
-GLOSSARY = "glossary.md"
 
 
 def catalogs_dir(root: Path = ROOT) -> Path:
